@@ -1,0 +1,11 @@
+export * from './errors.ts';
+export * as fx from './fixed.ts';
+export type { Fixed, Rounding } from './fixed.ts';
+export * from './instrument.ts';
+export * from './domain.ts';
+export * from './order-state.ts';
+export * from './clock.ts';
+export * from './rng.ts';
+export * from './bus.ts';
+export * from './ids.ts';
+export * from './heap.ts';
