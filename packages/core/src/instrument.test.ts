@@ -55,7 +55,8 @@ test('validateOrder enforces minimum quantity and notional', () => {
   // 0.001 BTC at 1000.0 = 1 USDT < 5
   assert.equal(codeOf(() => btc.validateOrder(10000, 1)), 'NOTIONAL_BELOW_MIN');
   assert.equal(codeOf(() => btc.validateOrder(650000, 1)), undefined);
-  assert.equal(codeOf(() => btc.validateOrder(650000, 1.5)), 'INVALID_ARGUMENT');
+  assert.equal(codeOf(() => btc.validateOrder(650000, 1.5)), 'QTY_OFF_LOT');
+  assert.equal(codeOf(() => btc.validateOrder(650000.5, 1)), 'PRICE_OFF_TICK');
   const withMax = new Instrument({ ...btc.toJSON(), maxQty: '1' });
   assert.equal(codeOf(() => withMax.validateOrder(650000, 1001)), 'QTY_ABOVE_MAX');
 });

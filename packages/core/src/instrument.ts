@@ -164,11 +164,17 @@ export class Instrument implements InstrumentDef {
    * rule. `ticks` may be undefined for market orders.
    */
   validateOrder(ticks: number | undefined, lots: number): void {
-    if (!Number.isSafeInteger(lots) || lots <= 0) {
-      throw new EngineError('INVALID_ARGUMENT', `${this.symbol}: quantity must be a positive whole number of lots, got ${lots}`);
+    if (!Number.isFinite(lots) || lots <= 0) {
+      throw new EngineError('INVALID_ARGUMENT', `${this.symbol}: quantity must be positive, got ${lots} lots`);
     }
-    if (ticks !== undefined && (!Number.isSafeInteger(ticks) || ticks <= 0)) {
-      throw new EngineError('INVALID_ARGUMENT', `${this.symbol}: price must be a positive whole number of ticks, got ${ticks}`);
+    if (!Number.isSafeInteger(lots)) {
+      throw new EngineError('QTY_OFF_LOT', `${this.symbol}: quantity must be a whole number of lots (lot size ${this.lotSize}), got ${lots} lots`);
+    }
+    if (ticks !== undefined && (!Number.isFinite(ticks) || ticks <= 0)) {
+      throw new EngineError('INVALID_ARGUMENT', `${this.symbol}: price must be positive, got ${ticks} ticks`);
+    }
+    if (ticks !== undefined && !Number.isSafeInteger(ticks)) {
+      throw new EngineError('PRICE_OFF_TICK', `${this.symbol}: price must be a whole number of ticks (tick size ${this.tickSize}), got ${ticks} ticks`);
     }
     if (lots < this.minQtyLots) {
       throw new EngineError('QTY_BELOW_MIN', `${this.symbol}: quantity ${this.lotsToQty(lots)} is below the minimum ${this.minQty}`, {

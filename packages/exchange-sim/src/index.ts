@@ -1,0 +1,3 @@
+export * from './exchange.ts';
+export { MatchingBook, BookSide, PriceLevel } from './book.ts';
+export type { RestingOrder } from './book.ts';
