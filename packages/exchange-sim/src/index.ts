@@ -1,3 +1,4 @@
 export * from './exchange.ts';
 export { MatchingBook, BookSide, PriceLevel } from './book.ts';
 export type { RestingOrder } from './book.ts';
+export * from './venue.ts';
