@@ -168,6 +168,22 @@ export class SimClock implements Clock {
     }
   }
 
+  /**
+   * Synchronous variant for simulations with no async consumers (pure market simulation,
+   * benchmarks): promise continuations are NOT given a chance to run between timers.
+   */
+  runUntilSync(until: number): void {
+    for (;;) {
+      this.dropCancelledTop();
+      const next = this.heap.peek();
+      if (next === undefined || next.time > until) break;
+      if (next.time > this.time) this.time = next.time;
+      this.runTimer(next);
+    }
+    this.time = Math.max(this.time, until);
+    this.asyncWorkPending = false;
+  }
+
   /** Advances by `ms`, running everything due. */
   advance(ms: number): Promise<void> {
     return this.runUntil(this.time + ms);

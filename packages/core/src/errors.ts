@@ -82,6 +82,20 @@ export class EngineError extends Error {
   }
 }
 
+/**
+ * An EngineError without a stack trace, for expected outcomes on hot paths (an order not found,
+ * a post-only cross): the stack says nothing useful there and capturing it dominates the cost.
+ */
+export function outcomeError(code: ErrorCode, message: string, options?: EngineErrorOptions): EngineError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new EngineError(code, message, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export function isEngineError(value: unknown, code?: ErrorCode): value is EngineError {
   return value instanceof EngineError && (code === undefined || value.code === code);
 }

@@ -49,6 +49,8 @@ export class Instrument implements InstrumentDef {
   readonly notionalUnit: Fixed;
   readonly priceDecimals: number;
   readonly qtyDecimals: number;
+  /** Smallest ticks × lots product meeting minNotional; a plain-number fast path for validation. */
+  private readonly minTickLots: number;
 
   constructor(def: InstrumentDef) {
     const where = `instrument ${def.symbol}`;
@@ -80,6 +82,8 @@ export class Instrument implements InstrumentDef {
     this.notionalUnit = product / unitScale;
     this.priceDecimals = fx.decimalsOf(this.tick);
     this.qtyDecimals = fx.decimalsOf(this.lot);
+    const minTickLots = fx.divInt(this.minNotionalValue, this.notionalUnit, 'ceil');
+    this.minTickLots = minTickLots > BigInt(Number.MAX_SAFE_INTEGER) ? Number.POSITIVE_INFINITY : Number(minTickLots);
   }
 
   toJSON(): InstrumentDef {
@@ -186,11 +190,14 @@ export class Instrument implements InstrumentDef {
         details: { qty: this.lotsToQty(lots), maxQty: this.maxQty },
       });
     }
-    if (ticks !== undefined && this.notional(ticks, lots) < this.minNotionalValue) {
+    // ticks·lots below 2^53 is exact as a double; otherwise compare exactly
+    const product = ticks === undefined ? 0 : ticks * lots;
+    const belowMin = ticks !== undefined && (product < Number.MAX_SAFE_INTEGER ? product < this.minTickLots : this.notional(ticks, lots) < this.minNotionalValue);
+    if (belowMin) {
       throw new EngineError(
         'NOTIONAL_BELOW_MIN',
-        `${this.symbol}: order value ${fx.format(this.notional(ticks, lots))} ${this.quote} is below the minimum ${this.minNotional}`,
-        { details: { notional: fx.format(this.notional(ticks, lots)), minNotional: this.minNotional } },
+        `${this.symbol}: order value ${fx.format(this.notional(ticks!, lots))} ${this.quote} is below the minimum ${this.minNotional}`,
+        { details: { notional: fx.format(this.notional(ticks!, lots)), minNotional: this.minNotional } },
       );
     }
   }

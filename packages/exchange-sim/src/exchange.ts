@@ -11,7 +11,7 @@
 //   limit is reached.
 // - Fees are charged in the quote (spot) or margin (perp) asset and credited to a fee account,
 //   so every unit of every asset is accounted for.
-import { EngineError, Instrument, fx } from '@mm/core';
+import { EngineError, Instrument, fx, outcomeError } from '@mm/core';
 import type {
   Balance,
   Clock,
@@ -395,7 +395,7 @@ export class SimExchange {
     if (account === undefined) return this.reject(new EngineError('INVALID_ARGUMENT', `unknown simulated account "${name}"`));
     const inst = this.instrumentMap.get(request.symbol);
     if (inst === undefined) {
-      return this.reject(new EngineError('UNKNOWN_SYMBOL', `unknown symbol "${request.symbol}" on the simulated exchange`, { details: { symbol: request.symbol } }));
+      return this.reject(outcomeError('UNKNOWN_SYMBOL', `unknown symbol "${request.symbol}" on the simulated exchange`, { details: { symbol: request.symbol } }));
     }
     try {
       this.validate(account, inst, request);
@@ -405,7 +405,7 @@ export class SimExchange {
     const book = this.books.get(inst.symbol)!;
     if (request.timeInForce === 'POST_ONLY' && request.priceTicks !== undefined && book.crosses(request.side, request.priceTicks)) {
       return this.reject(
-        new EngineError('POST_ONLY_WOULD_CROSS', `post-only ${request.side} at ${inst.ticksToPrice(request.priceTicks)} would take liquidity`, {
+        outcomeError('POST_ONLY_WOULD_CROSS', `post-only ${request.side} at ${inst.ticksToPrice(request.priceTicks)} would take liquidity`, {
           details: { clientOrderId: request.clientOrderId },
         }),
       );
@@ -471,8 +471,7 @@ export class SimExchange {
       const known = this.getOrder(name, ref);
       return {
         ok: false,
-        error: new EngineError(
-          'ORDER_NOT_FOUND',
+        error: outcomeError('ORDER_NOT_FOUND',
           known === null
             ? `no open order ${ref.clientOrderId ?? ref.venueOrderId ?? ''} on ${ref.symbol}`
             : `order ${known.clientOrderId} is already ${known.status}`,
@@ -503,7 +502,7 @@ export class SimExchange {
     const account = this.account(name);
     const order = this.findOpen(account, request);
     if (order === undefined) {
-      return { ok: false, error: new EngineError('ORDER_NOT_FOUND', `no open order ${request.clientOrderId} on ${request.symbol} to amend`) };
+      return { ok: false, error: outcomeError('ORDER_NOT_FOUND', `no open order ${request.clientOrderId} on ${request.symbol} to amend`) };
     }
     const inst = this.instrument(request.symbol);
     try {
@@ -518,7 +517,7 @@ export class SimExchange {
     const side = book.sideOf(order.side);
     const samePrice = request.priceTicks === order.priceTicks;
     if (!samePrice && book.crosses(order.side, request.priceTicks)) {
-      return { ok: false, error: new EngineError('POST_ONLY_WOULD_CROSS', `amended price ${inst.ticksToPrice(request.priceTicks)} would take liquidity`) };
+      return { ok: false, error: outcomeError('POST_ONLY_WOULD_CROSS', `amended price ${inst.ticksToPrice(request.priceTicks)} would take liquidity`) };
     }
     const newRemaining = request.qtyLots - order.filledLots;
     const lockRequest: OrderRequest = {
@@ -759,17 +758,17 @@ export class SimExchange {
       inst.validateOrder(undefined, request.qtyLots);
     }
     if (this.openByAccount.get(account.index)!.has(request.clientOrderId)) {
-      throw new EngineError('DUPLICATE_CLIENT_ORDER_ID', `client order id ${request.clientOrderId} is already used by an open order`, {
+      throw outcomeError('DUPLICATE_CLIENT_ORDER_ID', `client order id ${request.clientOrderId} is already used by an open order`, {
         details: { clientOrderId: request.clientOrderId },
       });
     }
     if (account.openOrderCount >= this.maxOpenOrders) {
-      throw new EngineError('MAX_OPEN_ORDERS', `the account already has the maximum of ${this.maxOpenOrders} open orders`);
+      throw outcomeError('MAX_OPEN_ORDERS', `the account already has the maximum of ${this.maxOpenOrders} open orders`);
     }
     if (request.reduceOnly) {
       if (inst.kind !== 'perp') throw new EngineError('INVALID_ARGUMENT', 'reduce-only applies to perpetuals only');
       if (this.reducingLots(account, inst, request.side) === 0) {
-        throw new EngineError('REDUCE_ONLY_REJECTED', `a reduce-only ${request.side} would not reduce the ${inst.symbol} position`);
+        throw outcomeError('REDUCE_ONLY_REJECTED', `a reduce-only ${request.side} would not reduce the ${inst.symbol} position`);
       }
     }
   }
@@ -1100,7 +1099,7 @@ export class SimExchange {
       filledLots: order.filledLots,
       status,
       reduceOnly: order.reduceOnly,
-      ...(reason === undefined ? {} : { reason }),
+      reason,
       createdAt: order.createdAt,
       updatedAt: order.updatedAt,
     };
@@ -1205,5 +1204,5 @@ function statusOf(order: RestingOrder): VenueOrderStatus {
 }
 
 function insufficient(message: string): EngineError {
-  return new EngineError('INSUFFICIENT_BALANCE', message);
+  return outcomeError('INSUFFICIENT_BALANCE', message);
 }

@@ -5,8 +5,8 @@ import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { fx } from '@mm/core';
-import type { BookSnapshot, ConnectionEvent, Fill, OrderRequest, PublicTrade, Side, TimeInForce, VenueOrder } from '@mm/core';
-import type { PlaceResult, VenueAdapter, VenueEvents } from '../src/port.ts';
+import type { BookSnapshot, Fill, OrderRequest, PublicTrade, Side, TimeInForce, VenueOrder } from '@mm/core';
+import type { ConnectionEvent, PlaceResult, VenueAdapter, VenueEvents } from '../src/port.ts';
 import type { ConformanceHarness, HarnessFactory } from './harness.ts';
 
 let idCounter = 0;
