@@ -9,3 +9,4 @@ export * from './rng.ts';
 export * from './bus.ts';
 export * from './ids.ts';
 export * from './heap.ts';
+export * from './config/bot-config.ts';

@@ -1,1 +1,5 @@
 export * from './port.ts';
+export * from './rate-limiter.ts';
+export * from './reconnecting-ws.ts';
+export * from './local-book.ts';
+export * from './rest.ts';
