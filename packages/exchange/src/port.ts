@@ -97,7 +97,8 @@ export interface ConnectionEvent {
 
 /** Venue-side risk notices (perps). */
 export interface VenueRiskEvent {
-  readonly kind: 'margin_call' | 'adl' | 'liquidation' | 'leverage_changed';
+  /** dead_man_switch: the venue (or the adapter's own watchdog) cancelled orders because refreshes stopped. */
+  readonly kind: 'margin_call' | 'adl' | 'liquidation' | 'leverage_changed' | 'dead_man_switch';
   readonly symbol?: string;
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;

@@ -1,0 +1,12 @@
+export * from './adapter.ts';
+export * from './cancel-all-pacer.ts';
+export * from './client.ts';
+export * from './config.ts';
+export * from './endpoints.ts';
+export * from './errors.ts';
+export * from './mapping.ts';
+export * from './private-stream.ts';
+export * from './public-stream.ts';
+export * from './signing.ts';
+export * from './watchdog.ts';
+export type * from './wire.ts';
