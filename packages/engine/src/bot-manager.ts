@@ -1,0 +1,138 @@
+// Runs many bots. Bots on the same venue account share one adapter (and so its rate limiter and
+// streams) and one registry of resting orders, which the self-cross check and the free-balance
+// estimate read. Every bot is isolated: its failures stay inside it, and the manager re-publishes
+// its events on one bus for storage, the dashboard and notifiers.
+import { EngineError, EventBus, fx, isLive, toEngineError } from '@mm/core';
+import type { BotConfig, Clock, Fixed } from '@mm/core';
+import type { VenueAdapter } from '@mm/exchange';
+import type { OwnBook } from '@mm/strategy';
+import { Bot } from './bot.ts';
+import type { AccountView, BotTimings } from './bot.ts';
+import type { BotEvents } from './events.ts';
+import type { BotJournal } from './journal.ts';
+
+export interface VenueProvider {
+  /** The adapter for a bot's account and market; the same instance for bots sharing it. */
+  adapterFor(config: BotConfig): Promise<VenueAdapter>;
+  /** The adapter that supplies an external reference price (master/slave pricing). */
+  externalAdapterFor?(accountId: string, symbol: string): Promise<VenueAdapter>;
+}
+
+export interface BotManagerOptions {
+  readonly clock: Clock;
+  readonly journal: BotJournal;
+  readonly venues: VenueProvider;
+  readonly timings?: Partial<BotTimings>;
+}
+
+export class BotManager {
+  readonly events = new EventBus<BotEvents>();
+  private readonly bots = new Map<string, Bot>();
+  private readonly detach = new Map<string, () => void>();
+
+  constructor(private readonly options: BotManagerOptions) {}
+
+  get(id: string): Bot {
+    const bot = this.bots.get(id);
+    if (bot === undefined) throw new EngineError('NOT_FOUND', `no bot with id ${id}`);
+    return bot;
+  }
+
+  has(id: string): boolean {
+    return this.bots.has(id);
+  }
+
+  list(): Bot[] {
+    return [...this.bots.values()];
+  }
+
+  /** Creates a bot (not started). */
+  async add(id: string, config: BotConfig): Promise<Bot> {
+    if (this.bots.has(id)) throw new EngineError('CONFLICT', `a bot with id ${id} already exists`);
+    const adapter = await this.options.venues.adapterFor(config);
+    const external =
+      config.marketMaking.referencePrice.source === 'external' && config.marketMaking.referencePrice.external !== undefined
+        ? await this.options.venues.externalAdapterFor?.(config.marketMaking.referencePrice.external.accountId, config.marketMaking.referencePrice.external.symbol)
+        : undefined;
+    const bot = new Bot({
+      id,
+      config,
+      adapter,
+      clock: this.options.clock,
+      journal: this.options.journal,
+      account: this.accountView(adapter.accountKey),
+      ...(external === undefined ? {} : { externalAdapter: external }),
+      ...(this.options.timings === undefined ? {} : { timings: this.options.timings }),
+    });
+    this.bots.set(id, bot);
+    const offs = (['state', 'order', 'fill', 'risk', 'log', 'stats'] as const).map((topic) =>
+      bot.events.on(topic, (payload) => this.events.emit(topic, payload as never)),
+    );
+    this.detach.set(id, () => offs.forEach((off) => off()));
+    return bot;
+  }
+
+  /** Stops (if needed) and forgets a bot. */
+  async remove(id: string): Promise<void> {
+    const bot = this.get(id);
+    await bot.stop('bot removed');
+    this.detach.get(id)?.();
+    this.detach.delete(id);
+    this.bots.delete(id);
+  }
+
+  /** Starts a bot; a failure to start is reported by the bot (ERROR), not thrown to others. */
+  async start(id: string): Promise<void> {
+    await this.get(id).start();
+  }
+
+  /** Stops every bot, each within its own deadline, in parallel. */
+  async stopAll(reason = 'shutting down'): Promise<void> {
+    await Promise.all(
+      this.list().map((bot) =>
+        bot.stop(reason).catch((error: unknown) => {
+          this.events.emit('log', { botId: bot.id, level: 'error', message: `stop failed: ${toEngineError(error).message}`, at: this.options.clock.now() });
+        }),
+      ),
+    );
+  }
+
+  /** Every bot's live orders on one account, for the cross check and reservations. */
+  private accountView(accountKey: string): AccountView {
+    const botsOnAccount = () => this.list().filter((b) => b.accountKey === accountKey);
+    return {
+      ownBook: (symbol: string): OwnBook => {
+        let bestOwnBid: number | undefined;
+        let bestOwnAsk: number | undefined;
+        for (const bot of botsOnAccount()) {
+          if (bot.symbol !== symbol) continue;
+          for (const o of bot.liveOrders()) {
+            // anything that may be resting counts, including orders in flight
+            if (o.side === 'buy') bestOwnBid = bestOwnBid === undefined ? o.priceTicks : Math.max(bestOwnBid, o.priceTicks);
+            else bestOwnAsk = bestOwnAsk === undefined ? o.priceTicks : Math.min(bestOwnAsk, o.priceTicks);
+          }
+        }
+        return { bestOwnBid, bestOwnAsk };
+      },
+      openOrderCount: () => botsOnAccount().reduce((n, b) => n + b.orders.liveCount, 0),
+      reserved: (asset: string): Fixed => {
+        let total = 0n;
+        for (const bot of botsOnAccount()) {
+          const inst = bot.instrument;
+          if (inst === undefined || inst.kind !== 'spot') continue;
+          for (const o of bot.liveOrders()) {
+            if (!isLive(o.status)) continue;
+            const remaining = o.qtyLots - o.filledLots;
+            if (o.side === 'buy' && asset === inst.quote) {
+              const notional = inst.notional(o.priceTicks, remaining);
+              total += notional + fx.mul(notional, fx.max(0n, bot.takerFee), 'ceil');
+            } else if (o.side === 'sell' && asset === inst.base) {
+              total += inst.lotsToFixed(remaining);
+            }
+          }
+        }
+        return total;
+      },
+    };
+  }
+}

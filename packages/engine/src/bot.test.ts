@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fx } from '@mm/core';
+import type { BotConfig } from '@mm/core';
+import { paperSetup } from '../test-support/paper.ts';
+
+test('a bot syncs, quotes its grid post-only around the reference and reaches RUNNING', async () => {
+  const s = paperSetup();
+  await s.startBot('b1', s.config({ marketMaking: { bidLevels: 3, askLevels: 3, bidBudgetQuote: '600', askBudgetBase: '600' } }));
+  const bot = s.manager.get('b1');
+  assert.equal(bot.state, 'RUNNING');
+  const open = s.world.exchange.openOrders('acct', 'TSTUSDT');
+  assert.equal(open.length, 6);
+  assert.ok(open.every((o) => o.timeInForce === 'POST_ONLY' && bot.orders.owns(o.clientOrderId)));
+  const fair = s.world.simulators[0]!.fairPrice;
+  const bids = open.filter((o) => o.side === 'buy').map((o) => o.priceTicks / 10_000);
+  const asks = open.filter((o) => o.side === 'sell').map((o) => o.priceTicks / 10_000);
+  assert.ok(Math.max(...bids) < fair && Math.min(...asks) > fair, `bids ${bids} asks ${asks} around ${fair}`);
+});
+
+test('pause pulls every order, resume quotes again, stop leaves zero own orders', async () => {
+  const s = paperSetup();
+  await s.startBot('b1', s.config({ marketMaking: { bidLevels: 2, askLevels: 2 } }));
+  const bot = s.manager.get('b1');
+  const pausing = bot.pause();
+  await s.advance(1_000);
+  await pausing;
+  assert.equal(bot.state, 'PAUSED');
+  assert.equal(s.world.exchange.openOrders('acct', 'TSTUSDT').length, 0);
+  await s.advance(10_000);
+  assert.equal(s.world.exchange.openOrders('acct', 'TSTUSDT').length, 0, 'a paused bot places nothing');
+  const resuming = bot.resume();
+  await s.advance(1_000);
+  await resuming;
+  assert.equal(bot.state, 'RUNNING');
+  assert.equal(s.world.exchange.openOrders('acct', 'TSTUSDT').length, 4);
+  const stopping = bot.stop();
+  await s.advance(5_000);
+  await stopping;
+  assert.equal(bot.state, 'STOPPED');
+  assert.equal(s.world.exchange.openOrders('acct', 'TSTUSDT').length, 0);
+  assert.equal(bot.orders.liveCount, 0);
+});
+
+test('illegal commands are refused with a clear error', async () => {
+  const s = paperSetup();
+  await s.startBot('b1', s.config());
+  const bot = s.manager.get('b1');
+  await assert.rejects(bot.resume(), /RUNNING cannot resume/);
+  await assert.rejects(bot.start(), /only from INIT or STOPPED/);
+  assert.throws(() => bot.updateConfig({ ...bot.config, symbol: 'TSTPERP' }), /symbol cannot change while the bot runs/);
+});
+
+test('a bot whose strategy throws goes to ERROR while its neighbour keeps trading, then recovers once fixed', async () => {
+  const s = paperSetup();
+  await s.startBot('good', s.config({ accountId: 'acct', marketMaking: { bidLevels: 2, askLevels: 2 } }));
+  await s.startBot('bad', s.config({ accountId: 'acct2', marketMaking: { bidLevels: 2, askLevels: 2 } }));
+  const good = s.manager.get('good');
+  const bad = s.manager.get('bad');
+  // a config that bypassed validation makes the grid computation throw
+  const broken = { ...bad.config, marketMaking: { ...bad.config.marketMaking, bidBudgetQuote: 'not-a-number' } } as BotConfig;
+  bad.updateConfig(broken);
+  await s.advance(6_000);
+  assert.equal(bad.state, 'ERROR');
+  assert.match(bad.error ?? '', /not a decimal/);
+  assert.equal(s.world.exchange.openOrders('acct2', 'TSTUSDT').length, 0, 'the failed bot pulled its orders');
+  const fillsBefore = good.stats().volume.total;
+  await s.advance(120_000);
+  assert.equal(good.state, 'RUNNING');
+  assert.ok(fx.parse(good.stats().volume.total) > fx.parse(fillsBefore), 'the neighbour kept trading');
+  bad.updateConfig({ ...broken, marketMaking: { ...broken.marketMaking, bidBudgetQuote: '500' } });
+  await s.advance(70_000);
+  assert.equal(bad.state, 'RUNNING', 'the retry with a fixed config recovers');
+});

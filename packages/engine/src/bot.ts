@@ -1,0 +1,997 @@
+// A Bot: one venue account, one symbol, one config. It owns its lifecycle, orders, portfolio,
+// market state, risk monitor and volume leg, and talks to its venue only through the port.
+// The same code runs live, on paper and in a backtest: only the clock and the adapter differ.
+//
+// Every handler runs inside `guard`: an unexpected error moves this bot to ERROR (its orders are
+// pulled and it retries with back-off); it never escapes to other bots.
+import { ClientIdGenerator, EngineError, EventBus, Rng, botOrderPrefix, fx, toEngineError } from '@mm/core';
+import type {
+  BookSnapshot,
+  BotConfig,
+  Clock,
+  Fill,
+  Fixed,
+  Instrument,
+  OrderRecord,
+  OrderRequest,
+  Side,
+  TimerHandle,
+  VenueOrder,
+} from '@mm/core';
+import type { ConnectionEvent, FeeRates, VenueAdapter } from '@mm/exchange';
+import { ReferencePrice } from '@mm/pricing';
+import { RiskMonitor, checkOrder } from '@mm/risk';
+import type { RiskDenial, RiskSnapshot, RiskTrip, RuleStatus, TradingState } from '@mm/risk';
+import { computeGrid, planRefresh, tradingDay } from '@mm/strategy';
+import type { DesiredQuote, GridResult, InventoryView, LiveQuote, MarketView, OwnBook } from '@mm/strategy';
+import type { BotEvents, BotStatsSnapshot, LogLevel } from './events.ts';
+import { Executor } from './executor.ts';
+import type { OrderIntent } from './executor.ts';
+import type { BotJournal, OrderTag } from './journal.ts';
+import { canTransition, nextBotState } from './lifecycle.ts';
+import type { BotState, LifecycleEvent } from './lifecycle.ts';
+import { OrderManager } from './order-manager.ts';
+import { Portfolio } from './portfolio.ts';
+import { VolumeLeg } from './volume-leg.ts';
+
+/** What a bot needs to know about the other bots on its venue account. */
+export interface AccountView {
+  /** Best prices of resting orders of every bot on this account and symbol. */
+  ownBook(symbol: string): OwnBook;
+  openOrderCount(): number;
+  /** Amount of `asset` reserved by live orders of every bot on the account. */
+  reserved(asset: string): Fixed;
+}
+
+export interface BotTimings {
+  readonly statsIntervalMs: number;
+  readonly riskIntervalMs: number;
+  readonly checkIntervalMs: number;
+  readonly deadManTimeoutMs: number;
+  readonly deadManRefreshMs: number;
+  readonly stopDeadlineMs: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  /** Smallest gap between two grid refreshes triggered by market moves. */
+  readonly minRequoteGapMs: number;
+}
+
+export const DEFAULT_TIMINGS: BotTimings = {
+  statsIntervalMs: 1_000,
+  riskIntervalMs: 1_000,
+  checkIntervalMs: 1_000,
+  deadManTimeoutMs: 60_000,
+  deadManRefreshMs: 20_000,
+  stopDeadlineMs: 10_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 60_000,
+  minRequoteGapMs: 250,
+};
+
+export interface BotOptions {
+  readonly id: string;
+  readonly config: BotConfig;
+  readonly adapter: VenueAdapter;
+  readonly clock: Clock;
+  readonly journal: BotJournal;
+  readonly account: AccountView;
+  /** Adapter for an external reference price (master/slave pricing), when configured. */
+  readonly externalAdapter?: VenueAdapter;
+  readonly timings?: Partial<BotTimings>;
+}
+
+const HALT_ACTIONS = new Set(['halt']);
+
+export class Bot {
+  readonly id: string;
+  readonly events = new EventBus<BotEvents>((error, topic) => this.log('error', `a listener of "${String(topic)}" failed: ${toEngineError(error).message}`));
+  readonly orders: OrderManager;
+
+  private cfg: BotConfig;
+  private pendingConfig: BotConfig | undefined;
+  private readonly adapter: VenueAdapter;
+  private readonly clock: Clock;
+  private readonly journal: BotJournal;
+  private readonly account: AccountView;
+  private readonly external: VenueAdapter | undefined;
+  private readonly t: BotTimings;
+  private readonly rng: Rng;
+  private lifecycle: BotState = 'INIT';
+  private inst: Instrument | undefined;
+  private portfolio: Portfolio | undefined;
+  private reference: ReferencePrice | undefined;
+  private executor: Executor | undefined;
+  private volume: VolumeLeg | undefined;
+  private readonly risk: RiskMonitor;
+  private fees: FeeRates = { maker: 0n, taker: 0n };
+  private book: BookSnapshot | undefined;
+  private lastMarketDataAt: number | undefined;
+  private unsubscribe: (() => void)[] = [];
+  private timers: TimerHandle[] = [];
+  private refreshTimer: TimerHandle | undefined;
+  private retryTimer: TimerHandle | undefined;
+  private retries = 0;
+  private requoting = false;
+  private requoteAgain = false;
+  private lastRequoteAt = 0;
+  private lastQuotedReference: Fixed | undefined;
+  private fillDelayUntil = 0;
+  private reconciling = false;
+  private storageBlockedUntil = 0;
+  private inventorySeeded = false;
+  private dayStart = 0;
+  private dayStartEquity: Fixed | undefined;
+  private peakEquity: Fixed | undefined;
+  private lastGrid: GridResult | undefined;
+  private lastError: string | undefined;
+
+  constructor(options: BotOptions) {
+    this.id = options.id;
+    this.cfg = options.config;
+    this.adapter = options.adapter;
+    this.clock = options.clock;
+    this.journal = options.journal;
+    this.account = options.account;
+    this.external = options.externalAdapter;
+    this.t = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.rng = new Rng(`${options.config.seed}/${options.id}`);
+    this.orders = new OrderManager(botOrderPrefix(options.id));
+    this.risk = new RiskMonitor(options.config.risk);
+  }
+
+  // ---------------------------------------------------------------- public view
+
+  get state(): BotState {
+    return this.lifecycle;
+  }
+
+  get config(): BotConfig {
+    return this.pendingConfig ?? this.cfg;
+  }
+
+  get tradingState(): TradingState {
+    return this.risk.tradingState;
+  }
+
+  get instrument(): Instrument | undefined {
+    return this.inst;
+  }
+
+  get venueName(): string {
+    return this.adapter.capabilities.venue;
+  }
+
+  get accountKey(): string {
+    return this.adapter.accountKey;
+  }
+
+  get symbol(): string {
+    return this.cfg.symbol;
+  }
+
+  /** Taker fee rate (fraction) as the venue reported it; 0 before the first sync. */
+  get takerFee(): Fixed {
+    return this.fees.taker;
+  }
+
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  get grid(): GridResult | undefined {
+    return this.lastGrid;
+  }
+
+  liveOrders(): OrderRecord[] {
+    return this.orders.live().map((o) => o.record);
+  }
+
+  riskStatuses(): RuleStatus[] {
+    return this.risk.statuses(this.riskSnapshot());
+  }
+
+  activeRiskTrips(): RiskTrip[] {
+    return this.risk.activeTrips();
+  }
+
+  currentBook(): BookSnapshot | undefined {
+    return this.book;
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /** Starts (or restarts after STOPPED): sync with the venue, then quote. */
+  async start(): Promise<void> {
+    if (this.lifecycle !== 'INIT' && this.lifecycle !== 'STOPPED') {
+      throw new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} is ${this.lifecycle}; it can start only from INIT or STOPPED`);
+    }
+    this.transition('start');
+    await this.sync();
+  }
+
+  pause(reason = 'paused by operator'): Promise<void> {
+    return this.run(async () => {
+      this.transition('pause', reason);
+      this.volume?.stop();
+      await this.cancelAllOwn(reason);
+    });
+  }
+
+  resume(): Promise<void> {
+    return this.run(async () => {
+      this.transition('resume');
+      this.volume?.start();
+      await this.requote('resumed');
+    });
+  }
+
+  /** Stops quoting and cancels every own order within the stop deadline. */
+  async stop(reason = 'stopped by operator'): Promise<void> {
+    if (this.lifecycle === 'STOPPED' || this.lifecycle === 'STOPPING') return;
+    if (this.lifecycle === 'INIT') {
+      this.transition('stop', reason);
+      return;
+    }
+    this.transition('stop', reason);
+    this.volume?.stop();
+    this.clearTimers();
+    try {
+      await this.cancelUntilFlat(this.t.stopDeadlineMs);
+      if (this.adapter.capabilities.deadManSwitch) await this.adapter.setDeadManSwitch(this.cfg.symbol, 0).catch(() => undefined);
+    } catch (error) {
+      this.log('error', `stopping: ${toEngineError(error).message}`);
+    }
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    if (this.lifecycle === 'STOPPING') this.transition('stopped');
+  }
+
+  /**
+   * Stops this process's handling of the bot without touching its orders at the venue: timers and
+   * subscriptions go, the orders stay. For handing a bot to another runner, and for crash tests.
+   */
+  detach(): void {
+    this.volume?.stop();
+    this.clearTimers();
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    this.lifecycle = 'STOPPED';
+  }
+
+  /** Cancels the bot's orders; quoting goes on at the next refresh unless paused or halted. */
+  cancelAll(reason = 'cancel all requested'): Promise<void> {
+    return this.run(() => this.cancelAllOwn(reason));
+  }
+
+  /** The kill switch: halts (no new orders until reset, across restarts) and pulls every order. */
+  kill(reason = 'kill switch'): Promise<void> {
+    return this.run(async () => {
+      const trip = this.risk.kill(this.clock.now(), reason);
+      this.onTrip(trip);
+      await this.cancelAllOwn(reason);
+    });
+  }
+
+  resetHalt(): Promise<void> {
+    return this.run(async () => {
+      for (const rule of this.risk.resetHalt()) this.emitRisk({ type: 'clear', rule, message: `${rule} reset by operator` });
+      this.journal.recordHalt(this.id, undefined);
+      await this.requote('halt reset');
+    });
+  }
+
+  /** Takes a new config: applied at the next refresh. Venue, account and symbol cannot change while running. */
+  updateConfig(next: BotConfig): void {
+    const running = this.lifecycle !== 'INIT' && this.lifecycle !== 'STOPPED';
+    if (running) {
+      for (const field of ['accountId', 'symbol', 'mode'] as const) {
+        if (next[field] !== this.cfg[field]) {
+          throw new EngineError('INVALID_CONFIG', `${field} cannot change while the bot runs; stop it first`, { details: { field } });
+        }
+      }
+    }
+    this.pendingConfig = next;
+    if (!running) this.applyPendingConfig();
+  }
+
+  // ---------------------------------------------------------------- lifecycle internals
+
+  private transition(event: LifecycleEvent, reason?: string): void {
+    const previous = this.lifecycle;
+    this.lifecycle = nextBotState(previous, event);
+    this.events.emit('state', { botId: this.id, state: this.lifecycle, previous, ...(reason === undefined ? {} : { reason }), at: this.clock.now() });
+  }
+
+  /** Runs a command or handler; an unexpected error moves the bot to ERROR. */
+  private async run(fn: () => Promise<void> | void): Promise<void> {
+    try {
+      await fn();
+    } catch (error) {
+      if (error instanceof EngineError && (error.code === 'ILLEGAL_TRANSITION' || error.code === 'ILLEGAL_STATE')) throw error;
+      this.fail(error);
+    }
+  }
+
+  private guard(fn: () => Promise<void> | void): void {
+    void this.run(fn);
+  }
+
+  private fail(error: unknown): void {
+    const e = toEngineError(error);
+    this.lastError = e.message;
+    this.log('error', `bot error: ${e.message}`, { code: e.code });
+    if (!canTransition(this.lifecycle, 'fail')) return;
+    const wasStopping = this.lifecycle === 'STOPPING';
+    this.transition('fail', e.message);
+    if (wasStopping) return;
+    this.volume?.stop();
+    this.clearTimers();
+    void this.cancelAllOwn('bot error').catch(() => undefined);
+    const delay = Math.min(this.t.retryMaxMs, this.t.retryBaseMs * 2 ** Math.min(this.retries, 10));
+    this.retries++;
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.lifecycle !== 'ERROR') return;
+      this.transition('retry', `retry ${this.retries}`);
+      void this.sync();
+    }, delay);
+  }
+
+  /** SYNC_BALANCES: load what storage knows, reconcile with the venue, then start quoting. */
+  private async sync(): Promise<void> {
+    await this.run(async () => {
+      await this.adapter.connect();
+      const inst = this.adapter.instrument(this.cfg.symbol);
+      this.inst = inst;
+      this.portfolio ??= new Portfolio(inst);
+      this.reference = new ReferencePrice(this.cfg.marketMaking.referencePrice, inst);
+      this.executor ??= this.makeExecutor(inst);
+      this.volume ??= this.makeVolumeLeg(inst);
+      this.subscribeEvents();
+      await this.adapter.subscribeMarket(inst.symbol);
+      if (this.external !== undefined && this.cfg.marketMaking.referencePrice.external !== undefined) {
+        await this.external.connect();
+        await this.external.subscribeMarket(this.cfg.marketMaking.referencePrice.external.symbol);
+      }
+      if (inst.kind === 'perp') {
+        await this.adapter.setLeverage(inst.symbol, this.cfg.perp.leverage);
+        await this.adapter.setMarginType(inst.symbol, this.cfg.perp.marginType).catch((error: unknown) => this.log('warn', `margin type: ${toEngineError(error).message}`));
+      }
+      if (this.adapter.capabilities.stpModes.includes('expire_taker')) await this.adapter.setAccountStp('expire_taker');
+      this.fees = await this.adapter.feeRates(inst.symbol);
+      this.rollTradingDay(this.clock.now());
+      await this.restoreAndReconcile();
+      if (this.lifecycle !== 'SYNC_BALANCES') return;
+      this.retries = 0;
+      this.lastError = undefined;
+      this.transition('synced');
+      this.startTimers();
+      this.maybeStartQuoting();
+    });
+  }
+
+  private async restoreAndReconcile(): Promise<void> {
+    const inst = this.inst!;
+    const now = this.clock.now();
+    const restored = await this.journal.loadState(this.id, this.dayStart);
+    if (restored.halt !== undefined) {
+      this.risk.restoreTrip(restored.halt);
+      this.log('warn', `restored halt from before the restart: ${restored.halt.message}`);
+    }
+    if (restored.dayStartEquity !== undefined) this.dayStartEquity = fx.parse(restored.dayStartEquity);
+    if (restored.peakEquity !== undefined) this.peakEquity = fx.parse(restored.peakEquity);
+    for (const { order, tag } of restored.liveOrders) if (this.orders.get(order.clientOrderId) === undefined) this.orders.adopt(order, tag, now);
+    for (const { fill, tag } of restored.fillsToday) {
+      if (this.orders.markTradeSeen(fill.tradeId)) this.portfolio!.applyFill(fill, tag, undefined);
+    }
+    this.portfolio!.setBalances(await this.adapter.balances());
+    if (inst.kind === 'perp') {
+      for (const p of await this.adapter.positions(inst.symbol)) this.portfolio!.setPosition(p);
+      const margin = await this.adapter.marginSummary();
+      if (margin !== null) this.portfolio!.setMargin(margin);
+    }
+    await this.reconcileOrders(restored.lastFillTime ?? this.dayStart);
+  }
+
+  /** Brings our order book in line with the venue: adopt, resolve, and import missed fills. */
+  private async reconcileOrders(fillsSince: number): Promise<void> {
+    const inst = this.inst!;
+    const executor = this.executor!;
+    this.reconciling = true;
+    try {
+      const venueOpen = await this.adapter.openOrders(inst.symbol);
+      const seen = new Set<string>();
+      for (const report of venueOpen) {
+        if (!this.orders.owns(report.clientOrderId)) continue;
+        seen.add(report.clientOrderId);
+        if (this.orders.get(report.clientOrderId) === undefined) {
+          this.orders.adopt(adoptedRecord(report), 'mm', this.clock.now());
+          this.log('info', `adopted own order ${report.clientOrderId} found at the venue`);
+        } else {
+          executor.applyVenue(report);
+        }
+      }
+      for (const managed of this.orders.live()) {
+        if (!seen.has(managed.record.clientOrderId)) await executor.check(managed.record.clientOrderId);
+      }
+      const fills = await this.adapter.fills({ symbol: inst.symbol, since: Math.max(0, fillsSince - 1_000) });
+      let imported = 0;
+      for (const fill of fills) {
+        if (this.orders.owns(fill.clientOrderId) && !this.orders.hasSeenTrade(fill.tradeId)) {
+          await this.handleFill(fill);
+          imported++;
+        }
+      }
+      if (imported > 0) this.log('info', `imported ${imported} fill(s) missed while disconnected`);
+    } finally {
+      this.reconciling = false;
+    }
+  }
+
+  private maybeStartQuoting(): void {
+    if (this.lifecycle !== 'START_QUOTING') return;
+    const ref = this.referenceValue();
+    if (ref === undefined) return; // wait for market data
+    if (!this.inventorySeeded) {
+      this.portfolio!.seedInventory(this.portfolio!.baseTotal(), ref);
+      this.inventorySeeded = true;
+    }
+    this.transition('quoting');
+    if (this.adapter.capabilities.deadManSwitch) this.refreshDeadMan();
+    this.volume!.start();
+    void this.requote('quoting started');
+  }
+
+  // ---------------------------------------------------------------- events from the venue
+
+  private subscribeEvents(): void {
+    if (this.unsubscribe.length > 0) return;
+    const symbol = this.cfg.symbol;
+    const bus = this.adapter.events;
+    this.unsubscribe.push(
+      bus.on('book', (book) => {
+        if (book.symbol === symbol) this.guard(() => this.onBook(book));
+      }),
+      bus.on('trade', (trade) => {
+        if (trade.symbol !== symbol) return;
+        this.lastMarketDataAt = trade.receivedAt;
+        this.reference?.onTrade(trade);
+      }),
+      bus.on('markPrice', (mark) => {
+        if (mark.symbol !== symbol) return;
+        this.reference?.onMark(mark);
+      }),
+      bus.on('order', (report) => {
+        if (report.symbol === symbol && this.orders.owns(report.clientOrderId)) this.guard(() => this.onOrderReport(report));
+      }),
+      bus.on('fill', (fill) => {
+        if (fill.symbol === symbol && this.orders.owns(fill.clientOrderId)) this.guard(() => this.handleFill(fill));
+      }),
+      bus.on('balances', (balances) => this.portfolio?.setBalances(balances)),
+      bus.on('position', (position) => this.portfolio?.setPosition(position)),
+      bus.on('margin', (margin) => this.portfolio?.setMargin(margin)),
+      bus.on('connection', (event) => this.guard(() => this.onConnection(event))),
+      bus.on('risk', (event) => {
+        if (event.symbol !== undefined && event.symbol !== symbol) return;
+        this.log('warn', `venue risk notice: ${event.message}`, { kind: event.kind });
+        if (event.kind === 'margin_call' || event.kind === 'adl' || event.kind === 'liquidation') this.risk.recordMarginCall(this.clock.now(), event.message);
+      }),
+    );
+    if (this.external !== undefined && this.cfg.marketMaking.referencePrice.external !== undefined) {
+      const ext = this.cfg.marketMaking.referencePrice.external;
+      this.unsubscribe.push(
+        this.external.events.on('book', (book) => {
+          if (book.symbol !== ext.symbol || book.bids[0] === undefined || book.asks[0] === undefined) return;
+          const extInst = this.external!.instrument(ext.symbol);
+          const mid = (extInst.ticksToFixed(book.bids[0].priceTicks) + extInst.ticksToFixed(book.asks[0].priceTicks)) / 2n;
+          this.reference?.onExternal(mid, book.receivedAt);
+        }),
+      );
+    }
+  }
+
+  private onBook(book: BookSnapshot): void {
+    this.book = book;
+    this.lastMarketDataAt = book.receivedAt;
+    this.reference?.onBook(book);
+    if (this.lifecycle === 'START_QUOTING') {
+      this.maybeStartQuoting();
+      return;
+    }
+    if (this.lifecycle !== 'RUNNING') return;
+    const ref = this.referenceValue();
+    if (ref === undefined || this.lastQuotedReference === undefined) return;
+    const moved = fx.div(fx.abs(ref - this.lastQuotedReference) * 100n, this.lastQuotedReference);
+    const trigger = fx.fromNumber(Math.max(this.config.marketMaking.refresh.tolerancePct, 0.0001));
+    if (moved >= trigger && this.clock.now() - this.lastRequoteAt >= this.t.minRequoteGapMs) void this.requote('reference moved');
+  }
+
+  private onOrderReport(report: VenueOrder): void {
+    this.executor!.applyVenue(report);
+  }
+
+  private async handleFill(fill: Fill): Promise<void> {
+    if (!this.orders.markTradeSeen(fill.tradeId)) return; // a duplicate delivery
+    const managed = this.orders.get(fill.clientOrderId);
+    const tag: OrderTag = managed?.tag ?? 'mm';
+    if (managed !== undefined) this.executor!.applyEvent(fill.clientOrderId, { type: 'fill', qtyLots: fill.qtyLots, priceTicks: fill.priceTicks });
+    const ref = this.referenceValue();
+    this.rollTradingDay(fill.venueTime);
+    this.portfolio!.applyFill(fill, tag, ref);
+    const notional = fx.format(this.inst!.notional(fill.priceTicks, fill.qtyLots));
+    this.events.emit('fill', { botId: this.id, venue: this.adapter.capabilities.venue, fill, tag, notional });
+    if (this.config.marketMaking.refresh.fillDelayMs > 0 && tag === 'mm') {
+      this.fillDelayUntil = this.clock.now() + this.config.marketMaking.refresh.fillDelayMs;
+      const t = this.clock.setTimeout(() => this.guard(() => this.requote('fill delay over')), this.config.marketMaking.refresh.fillDelayMs);
+      this.timers.push(t);
+    }
+    try {
+      await this.journal.recordFill(this.id, this.adapter.capabilities.venue, fill, tag);
+    } catch (error) {
+      this.onStorageFailure(error);
+    }
+  }
+
+  private async onConnection(event: ConnectionEvent): Promise<void> {
+    if (event.stream !== 'private') return;
+    if (event.state === 'disconnected') {
+      this.log('warn', `private stream disconnected${event.reason ? `: ${event.reason}` : ''}; quoting waits for the reconnect`);
+      this.reconciling = true;
+    } else if (event.state === 'reconnected') {
+      this.log('info', 'private stream reconnected; reconciling orders and fills before quoting resumes');
+      if (this.inst === undefined) return;
+      const since = this.lastFillTime() ?? this.dayStart;
+      await this.reconcileOrders(since);
+      this.portfolio!.setBalances(await this.adapter.balances());
+      await this.requote('reconnected');
+    }
+  }
+
+  // ---------------------------------------------------------------- quoting
+
+  /** Recomputes the grid and reconciles it with our live orders. Serialized. */
+  private async requote(reason: string): Promise<void> {
+    if (this.requoting) {
+      this.requoteAgain = true;
+      return;
+    }
+    this.requoting = true;
+    try {
+      await this.run(async () => {
+        do {
+          this.requoteAgain = false;
+          await this.requoteOnce(reason);
+        } while (this.requoteAgain);
+      });
+    } finally {
+      this.requoting = false;
+    }
+  }
+
+  private async requoteOnce(reason: string): Promise<void> {
+    this.applyPendingConfig();
+    const now = this.clock.now();
+    this.lastRequoteAt = now;
+    const inst = this.inst;
+    const executor = this.executor;
+    if (inst === undefined || executor === undefined || this.lifecycle !== 'RUNNING' || this.reconciling) return;
+    const mm = this.cfg.marketMaking;
+    const mmOrders = this.orders.live('mm');
+    if (!mm.enabled || this.risk.tradingState === 'HALTED' || this.risk.quotingBlocked) {
+      if (mmOrders.length > 0) await executor.cancel(mmOrders.map((o) => o.record.clientOrderId), this.risk.quotingBlocked ? 'risk pause' : 'quoting off');
+      return;
+    }
+    if (now < this.fillDelayUntil || now < this.storageBlockedUntil) return;
+    const market = this.marketView();
+    if (market === undefined) return;
+    const grid = computeGrid({ config: mm, instrument: inst, market, inventory: this.inventoryView(), fees: this.fees, rng: this.rng.fork(`grid/${now}`) });
+    const allowed = this.filterByTradingState(grid);
+    this.lastGrid = allowed;
+    this.lastQuotedReference = market.reference;
+    const live: LiveQuote[] = mmOrders
+      .filter((o) => o.record.status === 'open' || o.record.status === 'partially_filled')
+      .map((o) => ({ clientOrderId: o.record.clientOrderId, side: o.record.side, priceTicks: o.record.priceTicks, qtyLots: o.record.qtyLots - o.record.filledLots, placedAt: o.record.createdAt }));
+    // orders still in flight are left alone this round; the next refresh sees them settled
+    const inFlight = mmOrders.length - live.length;
+    const plan = planRefresh({ desired: allowed, live, tolerancePct: mm.refresh.tolerancePct, maxOrderAgeMs: mm.refresh.maxOrderAgeMs, now });
+    if (plan.cancel.length > 0) await executor.cancel(plan.cancel.map((c) => c.clientOrderId), `refresh (${reason})`);
+    if (inFlight > 0 && plan.place.length > 0) {
+      this.requoteAgain = false;
+      return;
+    }
+    if (plan.place.length > 0) await executor.place(plan.place.map((q) => this.intentFor(q)));
+  }
+
+  private intentFor(q: DesiredQuote): OrderIntent {
+    return { side: q.side, priceTicks: q.priceTicks, qtyLots: q.qtyLots, timeInForce: 'POST_ONLY', tag: 'mm' };
+  }
+
+  /** REDUCING keeps only the side that reduces exposure. */
+  private filterByTradingState(grid: GridResult): GridResult {
+    if (this.risk.tradingState !== 'REDUCING') return grid;
+    const side = this.reducingSide();
+    return { ...grid, bids: side === 'buy' ? grid.bids : [], asks: side === 'sell' ? grid.asks : [] };
+  }
+
+  private reducingSide(): Side {
+    const inst = this.inst!;
+    if (inst.kind === 'perp') return (this.portfolio?.position?.qtyLots ?? 0) > 0 ? 'sell' : 'buy';
+    const ref = this.referenceValue();
+    if (ref === undefined) return 'sell';
+    const inv = this.inventoryView();
+    const total = fx.mul(inv.base, ref) + inv.quote;
+    if (total <= 0n) return 'sell';
+    const share = fx.toNumber(fx.div(fx.mul(inv.base, ref) * 100n, total));
+    return share > this.cfg.marketMaking.inventorySkew.targetBasePct ? 'sell' : 'buy';
+  }
+
+  private referenceValue(): Fixed | undefined {
+    const v = this.reference?.value(this.clock.now());
+    return v !== undefined && v.ok ? v.price : undefined;
+  }
+
+  private marketView(): MarketView | undefined {
+    const reference = this.referenceValue();
+    if (reference === undefined) return undefined;
+    return { reference, bestBid: this.book?.bids[0]?.priceTicks, bestAsk: this.book?.asks[0]?.priceTicks };
+  }
+
+  private inventoryView(): InventoryView {
+    return { base: this.portfolio!.baseTotal(), quote: this.portfolio!.quoteTotal() };
+  }
+
+  // ---------------------------------------------------------------- risk
+
+  private checkRequest(request: OrderRequest): ReturnType<typeof checkOrder> {
+    const inst = this.inst!;
+    const now = this.clock.now();
+    const own = this.account.ownBook(inst.symbol);
+    const portfolio = this.portfolio!;
+    const baseTotal = portfolio.balance(inst.base)?.total ?? 0n;
+    const quoteAsset = inst.kind === 'spot' ? inst.quote : inst.marginAsset;
+    const quoteTotal = portfolio.balance(quoteAsset)?.total ?? 0n;
+    // free = total − what every bot's live orders on the account reserve (exact when our bots are the only traders)
+    const free = { base: baseTotal - this.account.reserved(inst.base), quote: quoteTotal - this.account.reserved(quoteAsset) };
+    return checkOrder(
+      {
+        config: this.cfg.risk,
+        tradingState: this.risk.tradingState,
+        instrument: inst,
+        reference: this.referenceValue(),
+        openOrdersBot: this.orders.liveCount,
+        openOrdersAccount: this.account.openOrderCount(),
+        ordersLastMinute: this.executor!.ordersLastMinute(now),
+        free,
+        takerFee: this.fees.taker,
+        ownBestBid: own.bestOwnBid,
+        ownBestAsk: own.bestOwnAsk,
+        ...(inst.kind === 'perp'
+          ? {
+              perp: {
+                positionLots: portfolio.position?.qtyLots ?? 0,
+                availableMargin: portfolio.marginSummary?.availableBalance ?? quoteTotal,
+                leverage: this.cfg.perp.leverage,
+              },
+            }
+          : {}),
+        reducingSide: this.reducingSide(),
+      },
+      request,
+    );
+  }
+
+  private riskSnapshot(): RiskSnapshot {
+    const now = this.clock.now();
+    const ref = this.referenceValue();
+    const equity = ref === undefined || this.portfolio === undefined ? undefined : this.portfolio.equity(ref);
+    const inst = this.inst;
+    const book = this.book;
+    const venueMid =
+      inst !== undefined && book?.bids[0] !== undefined && book.asks[0] !== undefined ? (inst.ticksToFixed(book.bids[0].priceTicks) + inst.ticksToFixed(book.asks[0].priceTicks)) / 2n : undefined;
+    const position = this.portfolio?.position;
+    const margin = this.portfolio?.marginSummary;
+    const perp =
+      inst?.kind === 'perp'
+        ? {
+            positionNotional: position === undefined ? 0n : inst.notionalAt(position.markPrice, Math.abs(position.qtyLots)),
+            marginRatioPct: margin === undefined || margin.marginBalance <= 0n ? undefined : fx.toNumber(fx.div(margin.maintenanceMargin * 100n, margin.marginBalance)),
+            liquidationDistancePct:
+              position?.liquidationPrice == null || position.markPrice === 0n || position.qtyLots === 0
+                ? undefined
+                : fx.toNumber(fx.div(fx.abs(position.markPrice - position.liquidationPrice) * 100n, position.markPrice)),
+            adlQuantile: position?.qtyLots === 0 ? undefined : position?.adlQuantile,
+          }
+        : undefined;
+    return {
+      now,
+      equity,
+      dayStartEquity: this.dayStartEquity,
+      peakEquity: this.peakEquity,
+      lastMarketDataAt: this.lastMarketDataAt,
+      reference: this.cfg.marketMaking.referencePrice.source === 'external' ? ref : undefined,
+      venueMid,
+      ...(perp === undefined ? {} : { perp }),
+    };
+  }
+
+  private evaluateRisk(): void {
+    const snapshot = this.riskSnapshot();
+    if (snapshot.equity !== undefined) {
+      this.dayStartEquity ??= snapshot.equity;
+      if (this.peakEquity === undefined || snapshot.equity > this.peakEquity) this.peakEquity = snapshot.equity;
+    }
+    const { tripped, cleared } = this.risk.evaluate({ ...snapshot, dayStartEquity: this.dayStartEquity, peakEquity: this.peakEquity });
+    for (const trip of tripped) this.onTrip(trip);
+    for (const rule of cleared) this.emitRisk({ type: 'clear', rule, message: `${rule} cleared` });
+    if (tripped.length > 0) {
+      const pull = tripped.some((t) => t.action !== 'reduce');
+      if (pull) void this.cancelAllOwn(`risk: ${tripped.map((t) => t.rule).join(', ')}`);
+      else void this.requote('risk reduce');
+    } else if (cleared.length > 0) {
+      void this.requote('risk cleared');
+    }
+  }
+
+  private onTrip(trip: RiskTrip): void {
+    this.emitRisk({ type: 'trip', rule: trip.rule, value: trip.value, limit: trip.limit, action: trip.action, message: trip.message });
+    if (HALT_ACTIONS.has(trip.action)) this.journal.recordHalt(this.id, trip);
+  }
+
+  private onDenied(denial: RiskDenial): void {
+    this.emitRisk({ type: 'denial', rule: denial.rule, value: denial.value, limit: denial.limit, action: 'deny', message: denial.message });
+  }
+
+  private onStorageFailure(error: unknown): void {
+    // without a journal no new order may leave: hold new orders, retry on the next refresh
+    this.storageBlockedUntil = this.clock.now() + 5_000;
+    this.log('error', `order journal unavailable, new orders held: ${toEngineError(error).message}`);
+  }
+
+  // ---------------------------------------------------------------- order helpers
+
+  private async cancelAllOwn(reason: string): Promise<void> {
+    const ids = this.orders.live().map((o) => o.record.clientOrderId);
+    if (ids.length > 0 && this.executor !== undefined) await this.executor.cancel(ids, reason);
+  }
+
+  /** Cancels until the venue lists none of our orders, or the deadline passes. */
+  private async cancelUntilFlat(deadlineMs: number): Promise<void> {
+    const inst = this.inst;
+    const executor = this.executor;
+    if (inst === undefined || executor === undefined) return;
+    const until = this.clock.now() + deadlineMs;
+    for (let attempt = 0; ; attempt++) {
+      await this.cancelAllOwn('stopping');
+      const open = (await this.adapter.openOrders(inst.symbol)).filter((o) => this.orders.owns(o.clientOrderId));
+      for (const report of open) if (this.orders.get(report.clientOrderId) === undefined) this.orders.adopt(adoptedRecord(report), 'mm', this.clock.now());
+      if (open.length === 0) {
+        for (const managed of this.orders.live()) await executor.check(managed.record.clientOrderId);
+        return;
+      }
+      if (this.clock.now() >= until) {
+        this.log('error', `stop deadline passed with ${open.length} own order(s) still open at the venue`);
+        return;
+      }
+      await executor.cancel(open.map((o) => o.clientOrderId), 'stopping (retry)');
+      await this.clock.sleep(Math.min(500 * (attempt + 1), 2_000));
+    }
+  }
+
+  private refreshDeadMan(): void {
+    void this.adapter.setDeadManSwitch(this.cfg.symbol, this.t.deadManTimeoutMs).catch((error: unknown) => this.log('warn', `dead-man switch: ${toEngineError(error).message}`));
+  }
+
+  private lastFillTime(): number | undefined {
+    let t: number | undefined;
+    for (const o of this.orders.all()) if (o.record.filledLots > 0 && (t === undefined || o.record.updatedAt > t)) t = o.record.updatedAt;
+    return t;
+  }
+
+  // ---------------------------------------------------------------- timers and stats
+
+  private startTimers(): void {
+    this.clearTimers();
+    const every = (ms: number, fn: () => void) => this.timers.push(this.clock.setInterval(() => this.guard(fn), ms));
+    every(this.t.riskIntervalMs, () => this.evaluateRisk());
+    every(this.t.statsIntervalMs, () => this.emitStats());
+    every(this.t.checkIntervalMs, () => {
+      void this.executor?.checkPending();
+      this.orders.prune(this.clock.now() - 3_600_000);
+      this.rollTradingDay(this.clock.now());
+    });
+    if (this.adapter.capabilities.deadManSwitch) every(this.t.deadManRefreshMs, () => this.lifecycle === 'RUNNING' && this.refreshDeadMan());
+    this.scheduleRefresh();
+  }
+
+  private scheduleRefresh(): void {
+    this.clock.clearTimer(this.refreshTimer);
+    this.refreshTimer = this.clock.setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.guard(async () => {
+        if (this.lifecycle === 'RUNNING') await this.requote('refresh interval');
+        if (this.lifecycle !== 'STOPPED' && this.lifecycle !== 'STOPPING' && this.lifecycle !== 'ERROR') this.scheduleRefresh();
+      });
+    }, this.config.marketMaking.refresh.intervalMs);
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) this.clock.clearTimer(t);
+    this.timers = [];
+    this.clock.clearTimer(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.clock.clearTimer(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  private rollTradingDay(time: number): void {
+    const day = tradingDay(time, this.cfg.volume.timezone);
+    if (day.start === this.dayStart) return;
+    const first = this.dayStart === 0;
+    this.dayStart = day.start;
+    this.portfolio?.setTradingDay(day.start);
+    if (!first) {
+      this.dayStartEquity = undefined;
+      this.peakEquity = undefined;
+    }
+  }
+
+  /** The stats the dashboard shows; also emitted every statsIntervalMs. */
+  stats(): BotStatsSnapshot {
+    const now = this.clock.now();
+    const inst = this.inst;
+    const ref = this.referenceValue();
+    const p = this.portfolio;
+    const dp = inst?.priceDecimals ?? 8;
+    const fmt = (v: Fixed | undefined, d = 8) => (v === undefined ? undefined : fx.format(v, { decimals: d }));
+    const pnl = p !== undefined && ref !== undefined ? p.pnl(ref) : undefined;
+    const equity = p !== undefined && ref !== undefined ? p.equity(ref) : undefined;
+    const vol = p?.volumeToday();
+    const target = fx.parse(this.cfg.volume.dailyTargetQuote);
+    const pace = this.volume?.pacing(vol?.total ?? 0n, now);
+    const position = p?.position;
+    return {
+      botId: this.id,
+      at: now,
+      state: this.lifecycle,
+      tradingState: this.risk.tradingState,
+      quotingBlocked: this.risk.quotingBlocked,
+      symbol: this.cfg.symbol,
+      reference: fmt(ref, dp + 2),
+      bestBid: this.book?.bids[0] === undefined || inst === undefined ? undefined : inst.ticksToPrice(this.book.bids[0].priceTicks),
+      bestAsk: this.book?.asks[0] === undefined || inst === undefined ? undefined : inst.ticksToPrice(this.book.asks[0].priceTicks),
+      base: fx.format(p?.baseTotal() ?? 0n),
+      quote: fx.format(p?.quoteTotal() ?? 0n, { decimals: 2 }),
+      equity: fmt(equity, 2),
+      pnl: {
+        realized: fx.format(pnl?.realized ?? 0n, { decimals: 4 }),
+        unrealized: fx.format(pnl?.unrealized ?? 0n, { decimals: 4 }),
+        fees: fx.format(pnl?.fees ?? 0n, { decimals: 4 }),
+        net: fx.format(pnl?.net ?? 0n, { decimals: 4 }),
+        today: equity !== undefined && this.dayStartEquity !== undefined ? fx.format(equity - this.dayStartEquity, { decimals: 4 }) : undefined,
+      },
+      volume: {
+        maker: fx.format(vol?.maker ?? 0n, { decimals: 2 }),
+        taker: fx.format(vol?.taker ?? 0n, { decimals: 2 }),
+        total: fx.format(vol?.total ?? 0n, { decimals: 2 }),
+        volumeLeg: fx.format(vol?.volumeLeg ?? 0n, { decimals: 2 }),
+        target: this.cfg.volume.enabled ? this.cfg.volume.dailyTargetQuote : '0',
+        expected: fx.format(this.cfg.volume.enabled ? pace?.expected ?? 0n : 0n, { decimals: 2 }),
+        progressPct: this.cfg.volume.enabled && target > 0n ? Math.round(fx.toNumber(fx.div((vol?.total ?? 0n) * 100n, target)) * 100) / 100 : 0,
+      },
+      openOrders: this.orders.liveCount,
+      position:
+        inst?.kind === 'perp' && position !== undefined
+          ? {
+              qty: position.qtyLots < 0 ? `-${inst.lotsToQty(-position.qtyLots)}` : inst.lotsToQty(position.qtyLots),
+              entryPrice: fx.format(position.entryPrice),
+              unrealizedPnl: fx.format(position.unrealizedPnl, { decimals: 4 }),
+              liquidationPrice: position.liquidationPrice === null ? undefined : fx.format(position.liquidationPrice),
+              adlQuantile: position.adlQuantile,
+            }
+          : undefined,
+    };
+  }
+
+  private emitStats(): void {
+    this.events.emit('stats', this.stats());
+  }
+
+  private emitRisk(e: Omit<BotEvents['risk'], 'botId' | 'at'>): void {
+    this.events.emit('risk', { botId: this.id, at: this.clock.now(), ...e });
+  }
+
+  private log(level: LogLevel, message: string, details?: Readonly<Record<string, unknown>>): void {
+    this.events.emit('log', { botId: this.id, level, message, at: this.clock.now(), ...(details === undefined ? {} : { details }) });
+  }
+
+  private applyPendingConfig(): void {
+    if (this.pendingConfig === undefined) return;
+    const previous = this.cfg;
+    this.cfg = this.pendingConfig;
+    this.pendingConfig = undefined;
+    this.risk.setConfig(this.cfg.risk);
+    if (this.inst !== undefined && JSON.stringify(previous.marketMaking.referencePrice) !== JSON.stringify(this.cfg.marketMaking.referencePrice)) {
+      this.reference = new ReferencePrice(this.cfg.marketMaking.referencePrice, this.inst);
+      if (this.book !== undefined) this.reference.onBook(this.book);
+    }
+    if (previous.volume.enabled !== this.cfg.volume.enabled && this.volume !== undefined) {
+      if (this.cfg.volume.enabled && this.lifecycle === 'RUNNING') this.volume.start();
+      else if (!this.cfg.volume.enabled) this.volume.stop();
+    }
+    this.log('info', 'configuration updated');
+  }
+
+  private makeExecutor(inst: Instrument): Executor {
+    return new Executor({
+      botId: this.id,
+      clock: this.clock,
+      adapter: this.adapter,
+      instrument: inst,
+      orders: this.orders,
+      ids: new ClientIdGenerator(this.orders.prefix, this.rng.fork('ids'), () => this.clock.now()),
+      journal: this.journal,
+      stpMode: this.adapter.capabilities.stpModes.includes('expire_taker') ? 'expire_taker' : undefined,
+      hooks: {
+        check: (request) => this.checkRequest(request),
+        denied: (denial) => this.onDenied(denial),
+        orderChanged: (order, tag) => {
+          this.events.emit('order', { botId: this.id, order, tag, at: this.clock.now() });
+          this.journal.recordOrder(this.id, order, tag);
+        },
+        fillFound: (fill) => this.guard(() => this.handleFill(fill)),
+        rejected: () => this.risk.recordReject(this.clock.now()),
+        apiError: (error) => {
+          this.risk.recordApiError(this.clock.now());
+          this.log('warn', `venue error: ${error.code}: ${error.message}`);
+        },
+        storageFailed: (error) => this.onStorageFailure(error),
+        log: (level, message, details) => this.log(level, message, details),
+      },
+    });
+  }
+
+  private makeVolumeLeg(inst: Instrument): VolumeLeg {
+    return new VolumeLeg({
+      clock: this.clock,
+      rng: this.rng.fork('volume'),
+      instrument: inst,
+      executor: this.executor!,
+      orders: this.orders,
+      config: () => this.cfg.volume,
+      targetBasePct: () => this.cfg.marketMaking.inventorySkew.targetBasePct,
+      market: () => this.marketView(),
+      ownBook: () => this.account.ownBook(inst.symbol),
+      inventory: () => this.inventoryView(),
+      progress: (now) => {
+        const v = this.portfolio!.volumeToday();
+        return { tradedToday: v.total, volumeLegThisHour: this.portfolio!.volumeLegThisHour(now), feesToday: v.fees, volumeLegLossToday: fx.max(0n, v.volumeLegCost) };
+      },
+      mayTrade: () =>
+        this.lifecycle === 'RUNNING' && !this.reconciling && this.risk.tradingState === 'ACTIVE' && !this.risk.quotingBlocked && this.clock.now() >= this.storageBlockedUntil,
+      log: (level, message, details) => this.log(level, message, details),
+      fail: (error) => this.fail(error),
+    });
+  }
+}
+
+/** An order found at the venue that storage did not know (e.g. placed just before a crash). */
+function adoptedRecord(report: VenueOrder): OrderRecord {
+  return {
+    clientOrderId: report.clientOrderId,
+    venueOrderId: report.venueOrderId,
+    symbol: report.symbol,
+    side: report.side,
+    type: report.type,
+    timeInForce: report.timeInForce,
+    priceTicks: report.priceTicks,
+    qtyLots: report.qtyLots,
+    filledLots: 0,
+    filledTickLots: 0n,
+    reduceOnly: report.reduceOnly,
+    status: 'open',
+    pendingAmend: undefined,
+    createdAt: report.createdAt,
+    updatedAt: report.updatedAt,
+    reason: undefined,
+  };
+}

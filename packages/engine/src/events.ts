@@ -1,0 +1,53 @@
+// What a bot tells the world. The BotManager re-publishes these on its bus for storage, the
+// dashboard stream and notifiers. Amounts in stats are decimal strings (display boundary).
+import type { Fill, OrderRecord, RiskAction, RiskRule } from '@mm/core';
+import type { TradingState } from '@mm/risk';
+import type { OrderTag } from './journal.ts';
+import type { BotState } from './lifecycle.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface BotStatsSnapshot {
+  readonly botId: string;
+  readonly at: number;
+  readonly state: BotState;
+  readonly tradingState: TradingState;
+  readonly quotingBlocked: boolean;
+  readonly symbol: string;
+  readonly reference: string | undefined;
+  readonly bestBid: string | undefined;
+  readonly bestAsk: string | undefined;
+  readonly base: string;
+  readonly quote: string;
+  readonly equity: string | undefined;
+  readonly pnl: { readonly realized: string; readonly unrealized: string; readonly fees: string; readonly net: string; readonly today: string | undefined };
+  readonly volume: {
+    readonly maker: string;
+    readonly taker: string;
+    readonly total: string;
+    readonly volumeLeg: string;
+    readonly target: string;
+    readonly expected: string;
+    readonly progressPct: number;
+  };
+  readonly openOrders: number;
+  readonly position: { readonly qty: string; readonly entryPrice: string; readonly unrealizedPnl: string; readonly liquidationPrice: string | undefined; readonly adlQuantile: number | undefined } | undefined;
+}
+
+export interface BotEvents {
+  state: { readonly botId: string; readonly state: BotState; readonly previous: BotState; readonly reason?: string; readonly at: number };
+  order: { readonly botId: string; readonly order: OrderRecord; readonly tag: OrderTag; readonly at: number };
+  fill: { readonly botId: string; readonly venue: string; readonly fill: Fill; readonly tag: OrderTag; readonly notional: string };
+  risk: {
+    readonly botId: string;
+    readonly type: 'trip' | 'clear' | 'denial';
+    readonly rule: RiskRule;
+    readonly value?: string;
+    readonly limit?: string;
+    readonly action?: RiskAction;
+    readonly message: string;
+    readonly at: number;
+  };
+  log: { readonly botId: string; readonly level: LogLevel; readonly message: string; readonly at: number; readonly details?: Readonly<Record<string, unknown>> };
+  stats: BotStatsSnapshot;
+}

@@ -1,0 +1,269 @@
+// Turns the bot's decisions into venue requests, safely:
+//   risk gate → register (pending_new) → persist the intent → send → apply the outcome.
+// A proven rejection is 'rejected'; an ambiguous one is 'unknown' and is resolved later by
+// asking the venue (in-flight checks), never by sending the order again.
+import { ClientIdGenerator, isEngineError } from '@mm/core';
+import type { Clock, EngineError, Fill, Instrument, OrderEvent, OrderRecord, OrderRequest, Side, StpMode, TimeInForce, VenueOrder } from '@mm/core';
+import type { VenueAdapter } from '@mm/exchange';
+import type { RiskDenial, RiskVerdict } from '@mm/risk';
+import type { BotJournal, OrderTag } from './journal.ts';
+import type { ApplyOutcome, OrderManager } from './order-manager.ts';
+import type { LogLevel } from './events.ts';
+
+export interface OrderIntent {
+  readonly side: Side;
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly timeInForce: TimeInForce;
+  readonly tag: OrderTag;
+  readonly reduceOnly?: boolean;
+}
+
+export interface ExecutorHooks {
+  /** The pre-trade gate; called for every new order just before it would be sent. */
+  check(request: OrderRequest): RiskVerdict;
+  denied(denial: RiskDenial): void;
+  orderChanged(order: OrderRecord, tag: OrderTag): void;
+  /** A fill discovered by a check (REST), to be handled like a streamed one. */
+  fillFound(fill: Fill): void;
+  rejected(error: EngineError): void;
+  apiError(error: EngineError): void;
+  /** Persisting an intent failed: no new orders until storage is back. */
+  storageFailed(error: unknown): void;
+  log(level: LogLevel, message: string, details?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface ExecutorOptions {
+  readonly botId: string;
+  readonly clock: Clock;
+  readonly adapter: VenueAdapter;
+  readonly instrument: Instrument;
+  readonly orders: OrderManager;
+  readonly ids: ClientIdGenerator;
+  readonly journal: BotJournal;
+  readonly hooks: ExecutorHooks;
+  /** Per-order self-trade prevention mode sent with every order, where the venue supports it. */
+  readonly stpMode: StpMode | undefined;
+  /** How long an unanswered request waits before the venue is asked about it. */
+  readonly checkAfterMs?: number;
+  /** Times the venue must fail to find an order before we conclude it does not exist. */
+  readonly notFoundLimit?: number;
+}
+
+/** Errors after which a request may have reached the venue. */
+const AMBIGUOUS = new Set(['UNKNOWN_OUTCOME', 'TIMEOUT', 'VENUE_UNAVAILABLE']);
+
+export class Executor {
+  private readonly o: ExecutorOptions;
+  private readonly checkAfterMs: number;
+  private readonly notFoundLimit: number;
+  private checking = false;
+  /** Times of orders sent in the last minute, for the order-rate rule. */
+  private readonly sentTimes: number[] = [];
+
+  constructor(options: ExecutorOptions) {
+    this.o = options;
+    this.checkAfterMs = options.checkAfterMs ?? 5_000;
+    this.notFoundLimit = options.notFoundLimit ?? 3;
+  }
+
+  ordersLastMinute(now: number): number {
+    while (this.sentTimes.length > 0 && this.sentTimes[0]! <= now - 60_000) this.sentTimes.shift();
+    return this.sentTimes.length;
+  }
+
+  /** Places orders (each through the risk gate); returns the records that were sent. */
+  async place(intents: readonly OrderIntent[]): Promise<OrderRecord[]> {
+    const { clock, orders, instrument, hooks } = this.o;
+    const accepted: { record: OrderRecord; tag: OrderTag; request: OrderRequest }[] = [];
+    for (const intent of intents) {
+      const request: OrderRequest = {
+        clientOrderId: this.o.ids.next(),
+        symbol: instrument.symbol,
+        side: intent.side,
+        type: 'limit',
+        timeInForce: intent.timeInForce,
+        priceTicks: intent.priceTicks,
+        qtyLots: intent.qtyLots,
+        ...(intent.reduceOnly ? { reduceOnly: true } : {}),
+        ...(this.o.stpMode === undefined ? {} : { stpMode: this.o.stpMode }),
+      };
+      const verdict = hooks.check(request);
+      if (!verdict.allow) {
+        hooks.denied(verdict.denial);
+        continue;
+      }
+      const record = orders.register(
+        {
+          clientOrderId: request.clientOrderId,
+          symbol: request.symbol,
+          side: request.side,
+          type: 'limit',
+          timeInForce: request.timeInForce,
+          priceTicks: intent.priceTicks,
+          qtyLots: intent.qtyLots,
+          reduceOnly: intent.reduceOnly ?? false,
+        },
+        intent.tag,
+        clock.now(),
+      );
+      this.sentTimes.push(clock.now());
+      accepted.push({ record, tag: intent.tag, request });
+    }
+    if (accepted.length === 0) return [];
+
+    // nothing leaves the process before its intent is stored
+    try {
+      await Promise.all(accepted.map((a) => this.o.journal.recordIntent(this.o.botId, a.record, a.tag)));
+    } catch (error) {
+      for (const a of accepted) this.applyEvent(a.record.clientOrderId, { type: 'rejected', reason: 'not sent: the order journal is unavailable' });
+      hooks.storageFailed(error);
+      return [];
+    }
+    for (const a of accepted) hooks.orderChanged(orders.get(a.record.clientOrderId)!.record, a.tag);
+
+    let results;
+    try {
+      results = await this.o.adapter.placeOrders(accepted.map((a) => a.request));
+    } catch (error) {
+      const e = error as EngineError;
+      hooks.apiError(e);
+      const ambiguous = !isEngineError(error) || AMBIGUOUS.has(e.code);
+      for (const a of accepted) {
+        this.applyEvent(a.record.clientOrderId, ambiguous ? { type: 'outcome_unknown', reason: e.message } : { type: 'rejected', reason: e.message });
+      }
+      return accepted.map((a) => a.record);
+    }
+    results.forEach((result, i) => {
+      const id = accepted[i]!.record.clientOrderId;
+      if (result.ok) {
+        this.applyVenue(result.order);
+      } else if (result.outcome === 'unknown') {
+        hooks.apiError(result.error);
+        this.applyEvent(id, { type: 'outcome_unknown', reason: result.error.message });
+      } else {
+        hooks.rejected(result.error);
+        if (result.error.retryable) hooks.apiError(result.error);
+        this.applyEvent(id, { type: 'rejected', reason: `${result.error.code}: ${result.error.message}` });
+      }
+    });
+    return accepted.map((a) => a.record);
+  }
+
+  /** Cancels our orders by client id. Orders already finished or being cancelled are skipped. */
+  async cancel(clientOrderIds: readonly string[], reason: string): Promise<void> {
+    const { orders, instrument, hooks } = this.o;
+    const targets: string[] = [];
+    for (const id of clientOrderIds) {
+      const managed = orders.get(id);
+      if (managed === undefined) continue;
+      const s = managed.record.status;
+      if (s === 'pending_cancel' || s === 'filled' || s === 'canceled' || s === 'rejected' || s === 'expired') continue;
+      const r = this.applyEvent(id, { type: 'cancel_requested' });
+      if (r.ok) targets.push(id);
+    }
+    if (targets.length === 0) return;
+    hooks.log('debug', `cancelling ${targets.length} order(s): ${reason}`);
+    const batches: string[][] = [];
+    const size = Math.max(1, this.o.adapter.capabilities.maxBatchCancel);
+    for (let i = 0; i < targets.length; i += size) batches.push(targets.slice(i, i + size));
+    for (const batch of batches) {
+      let results;
+      try {
+        results = await this.o.adapter.cancelOrders(batch.map((clientOrderId) => ({ symbol: instrument.symbol, clientOrderId })));
+      } catch (error) {
+        // the cancels may or may not have arrived; the in-flight check will find out
+        hooks.apiError(error as EngineError);
+        continue;
+      }
+      for (let i = 0; i < results.length; i++) {
+        const result = results[i]!;
+        const id = batch[i]!;
+        if (result.ok) {
+          if (result.order !== undefined) this.applyVenue(result.order);
+          else this.applyEvent(id, { type: 'canceled' });
+        } else if (result.outcome === 'rejected' && result.error.code === 'ORDER_NOT_FOUND') {
+          // gone already: filled, cancelled by the venue, or never placed; ask what happened
+          await this.check(id);
+        } else if (result.outcome === 'rejected') {
+          this.applyEvent(id, { type: 'cancel_rejected', reason: result.error.message });
+          hooks.apiError(result.error);
+        } else {
+          hooks.apiError(result.error);
+        }
+      }
+    }
+  }
+
+  /** Resolves orders whose state is unproven by asking the venue (at most `limit` per call). */
+  async checkPending(limit = 10): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const due = this.o.orders.needingCheck(this.o.clock.now(), this.checkAfterMs).slice(0, limit);
+      for (const managed of due) await this.check(managed.record.clientOrderId);
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** Asks the venue about one order and applies what it says. */
+  async check(clientOrderId: string): Promise<void> {
+    const { orders, clock, instrument, hooks } = this.o;
+    const managed = orders.get(clientOrderId);
+    if (managed === undefined) return;
+    orders.markChecked(clientOrderId, clock.now());
+    let report: VenueOrder | null;
+    try {
+      report = await this.o.adapter.queryOrder({ symbol: instrument.symbol, clientOrderId });
+    } catch (error) {
+      hooks.apiError(error as EngineError);
+      return;
+    }
+    if (report === null) {
+      const misses = orders.recordNotFound(clientOrderId, clock.now());
+      if (misses < this.notFoundLimit) return;
+      const s = orders.get(clientOrderId)!.record.status;
+      if (s === 'pending_new' || s === 'unknown') {
+        this.applyEvent(clientOrderId, { type: 'rejected', reason: `the venue has no such order after ${misses} checks` });
+      } else if (s !== 'filled' && s !== 'canceled' && s !== 'rejected' && s !== 'expired') {
+        // it cannot trade any more; kept in the books so a late fill is still applied
+        this.applyEvent(clientOrderId, { type: 'canceled', reason: 'lost: the venue no longer knows the order' });
+      }
+      return;
+    }
+    this.applyVenue(report);
+    const record = orders.get(clientOrderId)!.record;
+    if (report.filledLots > record.filledLots) await this.fetchFillsFor(record);
+  }
+
+  /** Fetches fills from REST for an order whose fills we have not all received. */
+  private async fetchFillsFor(record: OrderRecord): Promise<void> {
+    try {
+      const fills = await this.o.adapter.fills({ symbol: record.symbol, since: record.createdAt - 60_000 });
+      for (const fill of fills) if (fill.clientOrderId === record.clientOrderId) this.o.hooks.fillFound(fill);
+    } catch (error) {
+      this.o.hooks.apiError(error as EngineError);
+    }
+  }
+
+  applyVenue(report: VenueOrder): ApplyOutcome {
+    const result = this.o.orders.applyVenueOrder(report, this.o.clock.now());
+    this.report(result, report.clientOrderId);
+    return result;
+  }
+
+  applyEvent(clientOrderId: string, event: OrderEvent): ApplyOutcome {
+    const result = this.o.orders.apply(clientOrderId, event, this.o.clock.now());
+    this.report(result, clientOrderId);
+    return result;
+  }
+
+  private report(result: ApplyOutcome, clientOrderId: string): void {
+    if (!result.ok) {
+      this.o.hooks.log('warn', `ignored an order update that the order state machine does not allow: ${result.error.message}`, { clientOrderId });
+      return;
+    }
+    if (result.change !== undefined) this.o.hooks.orderChanged(result.change.order, result.change.tag);
+  }
+}

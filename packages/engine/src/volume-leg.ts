@@ -1,0 +1,149 @@
+// The volume leg: randomized trade events inside the active windows, maker first. One volume
+// order rests at a time; if it has not filled within makerTimeoutMs it is cancelled and, in
+// MIXED mode when the schedule is behind, the rest is taken with an IOC that never reaches our
+// own resting orders (the strategy caps its limit, the risk gate checks again).
+import type { Clock, Fixed, Instrument, Rng, TimerHandle, VolumeConfig } from '@mm/core';
+import { decideVolumeAction, nextEventDelayMs, pacing, shouldTake, takerAction } from '@mm/strategy';
+import type { InventoryView, MarketView, OwnBook, PacingState, VolumeAction, VolumeInput, VolumeProgress } from '@mm/strategy';
+import type { Executor } from './executor.ts';
+import type { OrderManager } from './order-manager.ts';
+import type { LogLevel } from './events.ts';
+
+export interface VolumeLegDeps {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly instrument: Instrument;
+  readonly executor: Executor;
+  readonly orders: OrderManager;
+  config(): VolumeConfig;
+  targetBasePct(): number;
+  market(): MarketView | undefined;
+  ownBook(): OwnBook;
+  inventory(): InventoryView;
+  progress(now: number): VolumeProgress;
+  /** False while the bot may not trade (paused, halted, reconciling, risk block...). */
+  mayTrade(): boolean;
+  log(level: LogLevel, message: string, details?: Readonly<Record<string, unknown>>): void;
+  /** Unexpected errors go to the bot, which moves to ERROR. */
+  fail(error: unknown): void;
+}
+
+export class VolumeLeg {
+  private timer: TimerHandle | undefined;
+  private makerTimer: TimerHandle | undefined;
+  private activeOrder: string | undefined;
+  private running = false;
+  lastAction: VolumeAction | undefined;
+
+  constructor(private readonly d: VolumeLegDeps) {}
+
+  start(): void {
+    if (this.running || !this.d.config().enabled) return;
+    this.running = true;
+    this.schedule();
+  }
+
+  /** Stops scheduling; the caller cancels the bot's orders (including a resting volume order). */
+  stop(): void {
+    this.running = false;
+    this.d.clock.clearTimer(this.timer);
+    this.d.clock.clearTimer(this.makerTimer);
+    this.timer = undefined;
+    this.makerTimer = undefined;
+    this.activeOrder = undefined;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  pacing(tradedToday: Fixed, now: number): PacingState {
+    return pacing(this.d.config(), tradedToday, now);
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    const now = this.d.clock.now();
+    const progress = this.d.progress(now);
+    const state = pacing(this.d.config(), progress.tradedToday, now);
+    const delay = nextEventDelayMs(this.d.config(), state, progress.tradedToday, now, this.d.rng);
+    // past the end of the day (target reached or no window left) check again in an hour
+    const wait = Number.isFinite(delay) ? delay : 3_600_000;
+    this.timer = this.d.clock.setTimeout(() => this.guard(() => this.onEvent()), wait);
+  }
+
+  private guard(fn: () => Promise<void> | void): void {
+    try {
+      const r = fn();
+      if (r instanceof Promise) r.catch((error: unknown) => this.d.fail(error));
+    } catch (error) {
+      this.d.fail(error);
+    }
+  }
+
+  private input(now: number): VolumeInput | undefined {
+    const market = this.d.market();
+    if (market === undefined) return undefined;
+    return {
+      config: this.d.config(),
+      instrument: this.d.instrument,
+      market,
+      own: this.d.ownBook(),
+      inventory: this.d.inventory(),
+      targetBasePct: this.d.targetBasePct(),
+      progress: this.d.progress(now),
+      now,
+      rng: this.d.rng,
+    };
+  }
+
+  private async onEvent(): Promise<void> {
+    if (!this.running) return;
+    try {
+      const now = this.d.clock.now();
+      if (!this.d.mayTrade() || this.activeOrder !== undefined) return;
+      const input = this.input(now);
+      if (input === undefined) return;
+      const action = decideVolumeAction(input);
+      this.lastAction = action;
+      if (action.kind === 'none') return;
+      if (action.kind === 'maker') {
+        const [record] = await this.d.executor.place([{ side: action.side, priceTicks: action.priceTicks, qtyLots: action.qtyLots, timeInForce: 'POST_ONLY', tag: 'volume' }]);
+        if (record === undefined) return;
+        this.activeOrder = record.clientOrderId;
+        this.makerTimer = this.d.clock.setTimeout(() => this.guard(() => this.onMakerTimeout(record.clientOrderId)), this.d.config().makerTimeoutMs);
+      } else {
+        await this.d.executor.place([{ side: action.side, priceTicks: action.limitTicks, qtyLots: action.qtyLots, timeInForce: 'IOC', tag: 'volume' }]);
+      }
+    } finally {
+      this.schedule();
+    }
+  }
+
+  private async onMakerTimeout(clientOrderId: string): Promise<void> {
+    this.makerTimer = undefined;
+    const managed = this.d.orders.get(clientOrderId);
+    if (this.activeOrder === clientOrderId) this.activeOrder = undefined;
+    if (managed === undefined) return;
+    const { record } = managed;
+    const remaining = record.qtyLots - record.filledLots;
+    if (record.status === 'filled' || remaining <= 0) return;
+    await this.d.executor.cancel([clientOrderId], 'volume maker order timed out');
+    if (!this.running || !this.d.mayTrade()) return;
+    const now = this.d.clock.now();
+    const progress = this.d.progress(now);
+    if (!shouldTake(this.d.config(), pacing(this.d.config(), progress.tradedToday, now))) return;
+    const input = this.input(now);
+    if (input === undefined) return;
+    const after = this.d.orders.get(clientOrderId)?.record;
+    const left = after === undefined ? remaining : after.qtyLots - after.filledLots;
+    if (left <= 0) return;
+    const action = takerAction(input, record.side, left);
+    this.lastAction = action;
+    if (action.kind === 'taker') {
+      await this.d.executor.place([{ side: action.side, priceTicks: action.limitTicks, qtyLots: action.qtyLots, timeInForce: 'IOC', tag: 'volume' }]);
+    } else if (action.kind === 'none') {
+      this.d.log('debug', `volume taker skipped: ${action.reason}`);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// A paper world at backtest speed for engine tests: SimClock, simulated markets, BotManager.
+import { SimClock, botConfigSchema } from '@mm/core';
+import type { BotConfig, BotConfigInput } from '@mm/core';
+import { PaperWorld, ZERO_LATENCY } from '@mm/exchange-sim';
+import type { Funding, LatencyModel, PaperMarketSpec } from '@mm/exchange-sim';
+import { BotManager } from '../src/bot-manager.ts';
+import type { BotTimings } from '../src/bot.ts';
+import { MemoryJournal } from '../src/journal.ts';
+
+export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
+
+export const SPOT_MARKET: PaperMarketSpec = {
+  instrument: { symbol: 'TSTUSDT', base: 'TST', quote: 'USDT', kind: 'spot', tickSize: '0.0001', lotSize: '1', minQty: '1', minNotional: '5' },
+  path: { kind: 'random-walk', startPrice: 1, dailyVolatility: 0.03 },
+  takers: { perSecond: 1, medianNotional: 60 },
+};
+
+export const PERP_MARKET: PaperMarketSpec = {
+  instrument: { symbol: 'TSTPERP', base: 'TST', quote: 'USDT', kind: 'perp', tickSize: '0.0001', lotSize: '1', minQty: '1', minNotional: '5' },
+  path: { kind: 'random-walk', startPrice: 1, dailyVolatility: 0.03 },
+  takers: { perSecond: 1, medianNotional: 60 },
+};
+
+export interface PaperSetup {
+  readonly clock: SimClock;
+  readonly world: PaperWorld;
+  readonly journal: MemoryJournal;
+  readonly manager: BotManager;
+  config(overrides?: Partial<BotConfigInput> & Record<string, unknown>): BotConfig;
+  advance(ms: number): Promise<void>;
+  /** Starts a bot and lets the simulated market run until it has quoted (or `ms` passed). */
+  startBot(id: string, config: BotConfig, ms?: number): Promise<void>;
+}
+
+export function paperSetup(options: { markets?: PaperMarketSpec[]; funding?: Funding; latency?: Partial<LatencyModel>; timings?: Partial<BotTimings>; journal?: MemoryJournal; world?: PaperWorld; clock?: SimClock; seed?: number } = {}): PaperSetup {
+  const clock = options.clock ?? new SimClock(T0);
+  const world =
+    options.world ??
+    new PaperWorld({ clock, seed: options.seed ?? 1, markets: options.markets ?? [SPOT_MARKET, PERP_MARKET], latency: options.latency ?? { ...ZERO_LATENCY, orderEntryMs: 5, responseMs: 5, marketDataMs: 5, privateMs: 5 }, defaultFunding: options.funding ?? { USDT: '10000', TST: '10000' } });
+  const journal = options.journal ?? new MemoryJournal();
+  const manager = new BotManager({ clock, journal, venues: world, timings: { statsIntervalMs: 5_000, ...options.timings } });
+  world.start();
+  const advance = (ms: number) => clock.runUntil(clock.now() + ms);
+  return {
+    clock,
+    world,
+    journal,
+    manager,
+    config: (overrides = {}) => botConfigSchema.parse({ name: 'test bot', accountId: 'acct', symbol: 'TSTUSDT', ...overrides }),
+    advance,
+    startBot: async (id, config, ms = 5_000) => {
+      await manager.add(id, config);
+      const starting = manager.start(id);
+      await advance(ms);
+      await starting;
+    },
+  };
+}
