@@ -77,3 +77,14 @@ test('LiveClock tracks and clears real timers', async () => {
   assert.equal(ran, 0);
   assert.equal(clock.pendingTimers, 0);
 });
+
+test('SimClock time stays in whole milliseconds whatever the delays', async () => {
+  const clock = new SimClock(1000.7);
+  assert.equal(clock.now(), 1000);
+  const times: number[] = [];
+  clock.setTimeout(() => times.push(clock.now()), 2.3);
+  clock.setTimeout(() => times.push(clock.now()), 0.1);
+  await clock.runUntil(1010.9);
+  assert.deepEqual(times, [1001, 1003]);
+  assert.equal(clock.now(), 1010);
+});

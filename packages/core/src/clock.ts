@@ -92,7 +92,7 @@ export class SimClock implements Clock {
   private executed = 0;
 
   constructor(startTime = Date.UTC(2026, 0, 1)) {
-    this.time = startTime;
+    this.time = Math.floor(startTime);
   }
 
   now(): number {
@@ -108,12 +108,13 @@ export class SimClock implements Clock {
     return this.live.size;
   }
 
+  // Like wall clocks, simulated time moves in whole milliseconds: delays round up.
   setTimeout(callback: () => void, delayMs: number, options?: TimerOptions): TimerHandle {
-    return this.add(callback, this.time + Math.max(0, delayMs), 0, options?.pure ?? false);
+    return this.add(callback, this.time + Math.max(0, Math.ceil(delayMs)), 0, options?.pure ?? false);
   }
 
   setInterval(callback: () => void, intervalMs: number, options?: TimerOptions): TimerHandle {
-    const interval = Math.max(1, intervalMs);
+    const interval = Math.max(1, Math.ceil(intervalMs));
     return this.add(callback, this.time + interval, interval, options?.pure ?? false);
   }
 
@@ -154,7 +155,7 @@ export class SimClock implements Clock {
           await this.settle();
           continue;
         }
-        this.time = Math.max(this.time, until);
+        this.time = Math.max(this.time, Math.floor(until));
         return;
       }
       if (next.time > this.time) {
@@ -180,7 +181,7 @@ export class SimClock implements Clock {
       if (next.time > this.time) this.time = next.time;
       this.runTimer(next);
     }
-    this.time = Math.max(this.time, until);
+    this.time = Math.max(this.time, Math.floor(until));
     this.asyncWorkPending = false;
   }
 

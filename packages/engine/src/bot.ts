@@ -243,7 +243,8 @@ export class Bot {
     }
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
-    if (this.lifecycle === 'STOPPING') this.transition('stopped');
+    // read through the getter: transition() changed the state since the checks above
+    if (this.state === 'STOPPING') this.transition('stopped');
   }
 
   /**
