@@ -584,7 +584,11 @@ export class Bot {
     }
     if (now < this.fillDelayUntil || now < this.storageBlockedUntil) return;
     const market = this.marketView();
-    if (market === undefined) return;
+    if (market === undefined) {
+      // never leave quotes priced from a reference we can no longer trust
+      if (mmOrders.length > 0) await executor.cancel(mmOrders.map((o) => o.record.clientOrderId), 'no usable reference price');
+      return;
+    }
     const grid = computeGrid({ config: mm, instrument: inst, market, inventory: this.inventoryView(), fees: this.fees, rng: this.rng.fork(`grid/${now}`) });
     const allowed = this.filterByTradingState(grid);
     this.lastGrid = allowed;
@@ -607,11 +611,28 @@ export class Bot {
     return { side: q.side, priceTicks: q.priceTicks, qtyLots: q.qtyLots, timeInForce: 'POST_ONLY', tag: 'mm' };
   }
 
-  /** REDUCING keeps only the side that reduces exposure. */
+  /**
+   * REDUCING keeps only the side that reduces exposure, capped at the exposure itself: all of
+   * its orders filling together must not flip the position (perps) or overshoot the target (spot).
+   */
   private filterByTradingState(grid: GridResult): GridResult {
     if (this.risk.tradingState !== 'REDUCING') return grid;
     const side = this.reducingSide();
-    return { ...grid, bids: side === 'buy' ? grid.bids : [], asks: side === 'sell' ? grid.asks : [] };
+    const cap = capLevels(side === 'buy' ? grid.bids : grid.asks, this.reducibleLots());
+    return { ...grid, bids: side === 'buy' ? cap : [], asks: side === 'sell' ? cap : [] };
+  }
+
+  /** Lots that can be traded on the reducing side before exposure is gone. */
+  private reducibleLots(): number {
+    const inst = this.inst!;
+    if (inst.kind === 'perp') return Math.abs(this.portfolio?.position?.qtyLots ?? 0);
+    const ref = this.referenceValue();
+    if (ref === undefined) return 0;
+    const inv = this.inventoryView();
+    const total = fx.mul(inv.base, ref) + inv.quote;
+    const targetBase = fx.div(fx.mul(total, fx.fromNumber(this.cfg.marketMaking.inventorySkew.targetBasePct / 100)), ref);
+    const excess = fx.abs(inv.base - targetBase);
+    return Number(fx.divInt(excess, inst.lot, 'floor'));
   }
 
   private reducingSide(): Side {
@@ -670,6 +691,7 @@ export class Bot {
           ? {
               perp: {
                 positionLots: portfolio.position?.qtyLots ?? 0,
+                ...this.pendingLots(),
                 availableMargin: portfolio.marginSummary?.availableBalance ?? quoteTotal,
                 leverage: this.cfg.perp.leverage,
               },
@@ -679,6 +701,18 @@ export class Bot {
       },
       request,
     );
+  }
+
+  /** Unfilled lots of this bot's live orders per side. */
+  private pendingLots(): { pendingBuyLots: number; pendingSellLots: number } {
+    let pendingBuyLots = 0;
+    let pendingSellLots = 0;
+    for (const o of this.orders.live()) {
+      const left = o.record.qtyLots - o.record.filledLots;
+      if (o.record.side === 'buy') pendingBuyLots += left;
+      else pendingSellLots += left;
+    }
+    return { pendingBuyLots, pendingSellLots };
   }
 
   private riskSnapshot(): RiskSnapshot {
@@ -709,7 +743,7 @@ export class Bot {
       dayStartEquity: this.dayStartEquity,
       peakEquity: this.peakEquity,
       lastMarketDataAt: this.lastMarketDataAt,
-      reference: this.cfg.marketMaking.referencePrice.source === 'external' ? ref : undefined,
+      reference: this.cfg.marketMaking.referencePrice.source === 'external' ? this.reference?.externalPrice(now) : undefined,
       venueMid,
       ...(perp === undefined ? {} : { perp }),
     };
@@ -797,7 +831,8 @@ export class Bot {
     every(this.t.statsIntervalMs, () => this.emitStats());
     every(this.t.checkIntervalMs, () => {
       void this.executor?.checkPending();
-      this.orders.prune(this.clock.now() - 3_600_000);
+      // finished orders live on in the journal; a late fill for a pruned one is still counted
+      this.orders.prune(this.clock.now() - 300_000);
       this.rollTradingDay(this.clock.now());
     });
     if (this.adapter.capabilities.deadManSwitch) every(this.t.deadManRefreshMs, () => this.lifecycle === 'RUNNING' && this.refreshDeadMan());
@@ -973,6 +1008,19 @@ export class Bot {
       fail: (error) => this.fail(error),
     });
   }
+}
+
+/** Keeps levels (best first) until their total reaches `maxLots`; the last one shrinks to fit. */
+function capLevels(levels: readonly DesiredQuote[], maxLots: number): DesiredQuote[] {
+  const out: DesiredQuote[] = [];
+  let left = maxLots;
+  for (const level of levels) {
+    if (left <= 0) break;
+    const qtyLots = Math.min(level.qtyLots, left);
+    out.push(qtyLots === level.qtyLots ? level : { ...level, qtyLots });
+    left -= qtyLots;
+  }
+  return out;
 }
 
 /** An order found at the venue that storage did not know (e.g. placed just before a crash). */

@@ -28,9 +28,26 @@ const SEEN_TRADE_LIMIT = 100_000;
 
 export class OrderManager {
   private readonly orders = new Map<string, ManagedOrder>();
+  /** Ids of live orders and of finished ones whose fills still lag: the only ones scans need. */
+  private readonly active = new Set<string>();
   private readonly seenTrades = new Set<string>();
 
   constructor(readonly prefix: string) {}
+
+  /** Every write goes through here so the active set stays exact. */
+  private store(id: string, managed: ManagedOrder): void {
+    this.orders.set(id, managed);
+    const r = managed.record;
+    if (isLive(r.status) || (managed.venueFilledAt !== undefined && r.filledLots < r.qtyLots)) this.active.add(id);
+    else this.active.delete(id);
+  }
+
+  private *activeOrders(): Generator<ManagedOrder> {
+    for (const id of this.active) {
+      const o = this.orders.get(id);
+      if (o !== undefined) yield o;
+    }
+  }
 
   owns(clientOrderId: string): boolean {
     return clientOrderId.startsWith(this.prefix);
@@ -38,13 +55,13 @@ export class OrderManager {
 
   register(fields: NewOrderFields, tag: OrderTag, now: number): OrderRecord {
     const record = newOrderRecord(fields, now);
-    this.orders.set(record.clientOrderId, { record, tag, notFound: 0, venueFilledAt: undefined, lastCheckedAt: now });
+    this.store(record.clientOrderId, { record, tag, notFound: 0, venueFilledAt: undefined, lastCheckedAt: now });
     return record;
   }
 
   /** Takes over an order found at the venue (restart) or restored from storage. */
   adopt(record: OrderRecord, tag: OrderTag, now: number): void {
-    this.orders.set(record.clientOrderId, { record, tag, notFound: 0, venueFilledAt: undefined, lastCheckedAt: now });
+    this.store(record.clientOrderId, { record, tag, notFound: 0, venueFilledAt: undefined, lastCheckedAt: now });
   }
 
   get(clientOrderId: string): ManagedOrder | undefined {
@@ -53,13 +70,13 @@ export class OrderManager {
 
   live(tag?: OrderTag): ManagedOrder[] {
     const out: ManagedOrder[] = [];
-    for (const o of this.orders.values()) if (isLive(o.record.status) && (tag === undefined || o.tag === tag)) out.push(o);
+    for (const o of this.activeOrders()) if (isLive(o.record.status) && (tag === undefined || o.tag === tag)) out.push(o);
     return out;
   }
 
   get liveCount(): number {
     let n = 0;
-    for (const o of this.orders.values()) if (isLive(o.record.status)) n++;
+    for (const o of this.activeOrders()) if (isLive(o.record.status)) n++;
     return n;
   }
 
@@ -72,7 +89,7 @@ export class OrderManager {
     if (managed === undefined) return { ok: true, change: undefined };
     const result = applyOrderEvent(managed.record, event, now);
     if (!result.ok) return { ok: false, error: result.error };
-    this.orders.set(clientOrderId, { ...managed, record: result.value, notFound: 0 });
+    this.store(clientOrderId, { ...managed, record: result.value, notFound: 0 });
     return { ok: true, change: { order: result.value, tag: managed.tag } };
   }
 
@@ -95,7 +112,7 @@ export class OrderManager {
         if (current.venueOrderId === undefined && (current.status === 'pending_new' || current.status === 'unknown')) {
           event = { type: 'accepted', venueOrderId: report.venueOrderId };
         }
-        if (current.filledLots < current.qtyLots) this.orders.set(report.clientOrderId, { ...managed, venueFilledAt: managed.venueFilledAt ?? now });
+        if (current.filledLots < current.qtyLots) this.store(report.clientOrderId, { ...managed, venueFilledAt: managed.venueFilledAt ?? now });
         break;
       case 'canceled':
         if (current.status !== 'canceled' && current.status !== 'filled') event = { type: 'canceled', ...(report.reason === undefined ? {} : { reason: report.reason }) };
@@ -110,7 +127,7 @@ export class OrderManager {
     if (event === undefined) return { ok: true, change: undefined };
     if (report.venueOrderId && current.venueOrderId === undefined && event.type !== 'accepted') {
       const withId = this.orders.get(report.clientOrderId)!;
-      this.orders.set(report.clientOrderId, { ...withId, record: { ...withId.record, venueOrderId: report.venueOrderId } });
+      this.store(report.clientOrderId, { ...withId, record: { ...withId.record, venueOrderId: report.venueOrderId } });
     }
     return this.apply(report.clientOrderId, event, now);
   }
@@ -144,13 +161,13 @@ export class OrderManager {
     const managed = this.orders.get(clientOrderId);
     if (managed === undefined) return 0;
     const notFound = managed.notFound + 1;
-    this.orders.set(clientOrderId, { ...managed, notFound, lastCheckedAt: now });
+    this.store(clientOrderId, { ...managed, notFound, lastCheckedAt: now });
     return notFound;
   }
 
   markChecked(clientOrderId: string, now: number): void {
     const managed = this.orders.get(clientOrderId);
-    if (managed !== undefined) this.orders.set(clientOrderId, { ...managed, lastCheckedAt: now });
+    if (managed !== undefined) this.store(clientOrderId, { ...managed, lastCheckedAt: now });
   }
 
   /**
@@ -159,7 +176,7 @@ export class OrderManager {
    */
   needingCheck(now: number, thresholdMs: number): ManagedOrder[] {
     const out: ManagedOrder[] = [];
-    for (const o of this.orders.values()) {
+    for (const o of this.activeOrders()) {
       const s = o.record.status;
       const stale = now - o.record.updatedAt >= thresholdMs && now - o.lastCheckedAt >= thresholdMs;
       if (s === 'unknown' && now - o.lastCheckedAt >= Math.min(thresholdMs, 2_000)) out.push(o);
@@ -173,7 +190,10 @@ export class OrderManager {
   prune(olderThan: number): void {
     for (const [id, o] of this.orders) {
       const fillsPending = o.venueFilledAt !== undefined && o.record.filledLots < o.record.qtyLots;
-      if (!isLive(o.record.status) && o.record.updatedAt < olderThan && !fillsPending) this.orders.delete(id);
+      if (!isLive(o.record.status) && o.record.updatedAt < olderThan && !fillsPending) {
+        this.orders.delete(id);
+        this.active.delete(id);
+      }
     }
   }
 

@@ -2,7 +2,7 @@
 import { SimClock, botConfigSchema } from '@mm/core';
 import type { BotConfig, BotConfigInput } from '@mm/core';
 import { PaperWorld, ZERO_LATENCY } from '@mm/exchange-sim';
-import type { Funding, LatencyModel, PaperMarketSpec } from '@mm/exchange-sim';
+import type { Funding, LatencyModel, PaperMarketSpec, PaperWorldOptions } from '@mm/exchange-sim';
 import { BotManager } from '../src/bot-manager.ts';
 import type { BotTimings } from '../src/bot.ts';
 import { MemoryJournal } from '../src/journal.ts';
@@ -32,11 +32,23 @@ export interface PaperSetup {
   startBot(id: string, config: BotConfig, ms?: number): Promise<void>;
 }
 
-export function paperSetup(options: { markets?: PaperMarketSpec[]; funding?: Funding; latency?: Partial<LatencyModel>; timings?: Partial<BotTimings>; journal?: MemoryJournal; world?: PaperWorld; clock?: SimClock; seed?: number } = {}): PaperSetup {
+export interface PaperSetupOptions {
+  readonly markets?: PaperMarketSpec[];
+  readonly funding?: Funding;
+  readonly latency?: Partial<LatencyModel>;
+  readonly timings?: Partial<BotTimings>;
+  readonly journal?: MemoryJournal;
+  readonly world?: PaperWorld;
+  readonly clock?: SimClock;
+  readonly seed?: number;
+  readonly worldOptions?: Partial<PaperWorldOptions>;
+}
+
+export function paperSetup(options: PaperSetupOptions = {}): PaperSetup {
   const clock = options.clock ?? new SimClock(T0);
   const world =
     options.world ??
-    new PaperWorld({ clock, seed: options.seed ?? 1, markets: options.markets ?? [SPOT_MARKET, PERP_MARKET], latency: options.latency ?? { ...ZERO_LATENCY, orderEntryMs: 5, responseMs: 5, marketDataMs: 5, privateMs: 5 }, defaultFunding: options.funding ?? { USDT: '10000', TST: '10000' } });
+    new PaperWorld({ clock, seed: options.seed ?? 1, markets: options.markets ?? [SPOT_MARKET, PERP_MARKET], latency: options.latency ?? { ...ZERO_LATENCY, orderEntryMs: 5, responseMs: 5, marketDataMs: 5, privateMs: 5 }, defaultFunding: options.funding ?? { USDT: '10000', TST: '10000' }, ...options.worldOptions });
   const journal = options.journal ?? new MemoryJournal();
   const manager = new BotManager({ clock, journal, venues: world, timings: { statsIntervalMs: 5_000, ...options.timings } });
   world.start();

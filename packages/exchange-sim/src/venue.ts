@@ -81,6 +81,10 @@ export class SimVenue implements VenueAdapter {
     loseNextSubmitResponse: (): void => {
       this.loseNextSubmit = true;
     },
+    /** The next `count` new orders are refused by the venue (ORDER_REJECTED), e.g. to trip a reject breaker. */
+    rejectNextOrders: (count: number): void => {
+      this.rejectOrders += count;
+    },
   };
 
   private readonly exchange: SimExchange;
@@ -101,6 +105,7 @@ export class SimVenue implements VenueAdapter {
   private duplicateFills = false;
   private rateLimitNext = false;
   private loseNextSubmit = false;
+  private rejectOrders = 0;
 
   constructor(options: SimVenueOptions) {
     this.exchange = options.exchange;
@@ -340,6 +345,10 @@ export class SimVenue implements VenueAdapter {
               clientOrderId: r.clientOrderId,
               error: new EngineError('UNKNOWN_SYMBOL', `${r.symbol} is not a ${this.capabilities.market} market on the simulated exchange`),
             };
+          }
+          if (this.rejectOrders > 0) {
+            this.rejectOrders--;
+            return { ok: false, outcome: 'rejected', clientOrderId: r.clientOrderId, error: new EngineError('ORDER_REJECTED', 'order refused by the venue (simulated fault)') };
           }
           const out = this.exchange.submit(this.account, r);
           return out.ok ? { ok: true, order: out.order } : { ok: false, outcome: 'rejected', clientOrderId: r.clientOrderId, error: out.error };

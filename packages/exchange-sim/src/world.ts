@@ -29,6 +29,10 @@ export interface PaperWorldOptions {
   readonly fees?: { readonly maker: string; readonly taker: string };
   /** Funding of accounts created on first use. */
   readonly defaultFunding?: Funding;
+  /** How often changed books are published (default 100 ms, like most venues). */
+  readonly bookIntervalMs?: number;
+  /** How long a dropped stream stays down (fault injection). */
+  readonly reconnectDelayMs?: number;
 }
 
 /** Two demo markets: a low-priced spot token and a perpetual, both with a lively simulated market. */
@@ -56,6 +60,7 @@ export class PaperWorld {
   private readonly venues = new Map<string, SimVenue>();
   private readonly latency: Partial<LatencyModel>;
   private readonly funding: Funding;
+  private readonly venueTiming: { bookIntervalMs?: number; reconnectDelayMs?: number };
   private started = false;
 
   constructor(options: PaperWorldOptions) {
@@ -63,6 +68,10 @@ export class PaperWorld {
     this.rng = new Rng(options.seed);
     this.latency = options.latency ?? TYPICAL_LATENCY;
     this.funding = options.defaultFunding ?? DEFAULT_FUNDING;
+    this.venueTiming = {
+      ...(options.bookIntervalMs === undefined ? {} : { bookIntervalMs: options.bookIntervalMs }),
+      ...(options.reconnectDelayMs === undefined ? {} : { reconnectDelayMs: options.reconnectDelayMs }),
+    };
     this.exchange = new SimExchange({
       clock: options.clock,
       instruments: options.markets.map((m) => m.instrument),
@@ -111,6 +120,7 @@ export class PaperWorld {
         market,
         accountKey: `sim:${key}`,
         latency: this.latency,
+        ...this.venueTiming,
       });
       this.venues.set(key, venue);
     }

@@ -36,8 +36,9 @@ export class ReferencePrice {
     if (book.symbol !== this.instrument.symbol) return;
     const top = topOfBook(book, this.instrument);
     this.book = { value: top, at: book.receivedAt };
-    // only a sane two-sided book moves the EMA; a crossed or empty one leaves it to age
-    if (top.ok) this.ema.update(midPrice(top.top.bid, top.top.ask), book.receivedAt);
+    // only a sane two-sided book moves the EMA; a crossed or empty one leaves it to age.
+    // The EMA is kept only when it is the configured source: its exact math is not free.
+    if (top.ok && this.config.source === 'ema') this.ema.update(midPrice(top.top.bid, top.top.ask), book.receivedAt);
   }
 
   onTrade(trade: PublicTrade): void {
@@ -53,6 +54,12 @@ export class ReferencePrice {
   /** Another venue's price (master/slave pricing), received locally at `at`. */
   onExternal(price: Fixed, at: number): void {
     this.external = { value: price, at };
+  }
+
+  /** The external price itself when fresh, whatever its deviation (for the risk monitor). */
+  externalPrice(now: number): Fixed | undefined {
+    const ext = this.fresh('external', this.external, now, '');
+    return ext.ok ? ext.price : undefined;
   }
 
   /** The configured source's price at `now`. */

@@ -208,7 +208,8 @@ export class RiskMonitor {
       const dist = s.perp.liquidationDistancePct;
       add('liquidation_distance', dist === undefined ? undefined : dist <= c.minLiquidationDistancePct, dist === undefined ? '—' : `${dist.toFixed(2)} %`, `${c.minLiquidationDistancePct} %`, `the mark is ${dist?.toFixed(2)} % from liquidation`);
       const adl = s.perp.adlQuantile;
-      add('adl_quantile', adl === undefined ? undefined : adl >= c.maxAdlQuantile, adl === undefined ? '—' : String(adl), String(c.maxAdlQuantile), `ADL quantile ${adl} reached ${c.maxAdlQuantile}`);
+      const adlOn = c.maxAdlQuantile <= 4;
+      add('adl_quantile', adl === undefined || !adlOn ? undefined : adl >= c.maxAdlQuantile, adl === undefined ? '—' : String(adl), adlOn ? String(c.maxAdlQuantile) : 'off', `ADL quantile ${adl} reached ${c.maxAdlQuantile}`);
       const call = this.marginCallAt !== undefined && s.now - this.marginCallAt < Math.max(c.autoResumeMs, 1);
       add('margin_call', call, call ? 'received' : 'none', 'none', this.marginCallMessage || 'margin call received from the venue');
     }

@@ -71,18 +71,22 @@ test('an order that would cross our own resting order is refused (self-cross)', 
 test('REDUCING allows only exposure-reducing orders', () => {
   assert.equal(ruleOf(checkOrder(ctx({ tradingState: 'REDUCING', reducingSide: 'sell' }), buy(995))), 'reduce_only');
   assert.equal(ruleOf(checkOrder(ctx({ tradingState: 'REDUCING', reducingSide: 'sell' }), sell(1005))), 'allowed');
-  const perpCtx = ctx({ instrument: perp, tradingState: 'REDUCING', perp: { positionLots: 20, availableMargin: fx.parse('1000'), leverage: 5 } });
+  const perpCtx = ctx({ instrument: perp, tradingState: 'REDUCING', perp: { positionLots: 20, pendingBuyLots: 0, pendingSellLots: 0, availableMargin: fx.parse('1000'), leverage: 5 } });
   assert.equal(ruleOf(checkOrder(perpCtx, { ...sell(1005, 10), symbol: perp.symbol })), 'allowed');
   assert.equal(ruleOf(checkOrder(perpCtx, { ...sell(1005, 30), symbol: perp.symbol })), 'reduce_only');
   assert.equal(ruleOf(checkOrder(perpCtx, { ...buy(995, 1), symbol: perp.symbol })), 'reduce_only');
+  // 15 more while 10 already rest on the sell side would flip a 20-lot long in the worst case
+  const pending = ctx({ instrument: perp, tradingState: 'REDUCING', perp: { positionLots: 20, pendingBuyLots: 0, pendingSellLots: 10, availableMargin: fx.parse('1000'), leverage: 5 } });
+  assert.equal(ruleOf(checkOrder(pending, { ...sell(1005, 15), symbol: perp.symbol })), 'reduce_only');
+  assert.equal(ruleOf(checkOrder(pending, { ...sell(1005, 10), symbol: perp.symbol })), 'allowed');
 });
 
 test('perps: margin and position limits apply to increasing orders only', () => {
-  const base = { instrument: perp, perp: { positionLots: 0, availableMargin: fx.parse('19'), leverage: 5 } };
+  const base = { instrument: perp, perp: { positionLots: 0, pendingBuyLots: 0, pendingSellLots: 0, availableMargin: fx.parse('19'), leverage: 5 } };
   // 10 × 9.95 = 99.5 notional → 19.9 margin at 5x > 19
   assert.equal(ruleOf(checkOrder(ctx(base), { ...buy(995, 10), symbol: perp.symbol })), 'insufficient_balance');
   assert.equal(ruleOf(checkOrder(ctx({ ...base, perp: { ...base.perp, availableMargin: fx.parse('20') } }), { ...buy(995, 10), symbol: perp.symbol })), 'allowed');
-  const limited = ctx({ instrument: perp, config: risk({ maxPositionNotionalQuote: '150' }), perp: { positionLots: 10, availableMargin: fx.parse('1000'), leverage: 5 } });
+  const limited = ctx({ instrument: perp, config: risk({ maxPositionNotionalQuote: '150' }), perp: { positionLots: 10, pendingBuyLots: 0, pendingSellLots: 0, availableMargin: fx.parse('1000'), leverage: 5 } });
   assert.equal(ruleOf(checkOrder(limited, { ...buy(995, 10), symbol: perp.symbol })), 'position_limit');
   assert.equal(ruleOf(checkOrder(limited, { ...sell(1005, 10), symbol: perp.symbol })), 'allowed');
 });

@@ -28,6 +28,9 @@ export interface PreTradeContext {
   readonly perp?: {
     /** Signed position in lots. */
     readonly positionLots: number;
+    /** Unfilled lots of our own live orders per side: the worst case assumes they all fill. */
+    readonly pendingBuyLots: number;
+    readonly pendingSellLots: number;
     readonly availableMargin: Fixed;
     readonly leverage: number;
   };
@@ -43,11 +46,18 @@ function pct(value: Fixed): string {
   return `${fx.format(value, { decimals: 3 })} %`;
 }
 
-/** Signed change of exposure: + increases the absolute position, − reduces it. */
-function reducesPosition(positionLots: number, side: Side, qtyLots: number): boolean {
-  if (positionLots > 0) return side === 'sell' && qtyLots <= positionLots;
-  if (positionLots < 0) return side === 'buy' && qtyLots <= -positionLots;
+/**
+ * True if the order only reduces the position, even in the worst case where every pending order
+ * on its side fills too (several resting reducing orders must not flip the position together).
+ */
+function reducesPosition(positionLots: number, side: Side, qtyLots: number, pendingSameSide: number): boolean {
+  if (positionLots > 0) return side === 'sell' && qtyLots + pendingSameSide <= positionLots;
+  if (positionLots < 0) return side === 'buy' && qtyLots + pendingSameSide <= -positionLots;
   return false;
+}
+
+function pendingFor(perp: NonNullable<PreTradeContext['perp']>, side: Side): number {
+  return side === 'buy' ? perp.pendingBuyLots : perp.pendingSellLots;
 }
 
 export function checkOrder(ctx: PreTradeContext, order: OrderRequest): RiskVerdict {
@@ -60,7 +70,7 @@ export function checkOrder(ctx: PreTradeContext, order: OrderRequest): RiskVerdi
 
   const isPerp = inst.kind === 'perp';
   if (ctx.tradingState === 'REDUCING') {
-    const ok = isPerp && ctx.perp !== undefined ? reducesPosition(ctx.perp.positionLots, order.side, order.qtyLots) : ctx.reducingSide === order.side;
+    const ok = isPerp && ctx.perp !== undefined ? reducesPosition(ctx.perp.positionLots, order.side, order.qtyLots, pendingFor(ctx.perp, order.side)) : ctx.reducingSide === order.side;
     if (!ok) return deny('reduce_only', order.side, ctx.reducingSide ?? 'reducing only', `in REDUCING state only orders that reduce exposure are allowed; this ${order.side} would not`);
   }
 
@@ -108,10 +118,12 @@ export function checkOrder(ctx: PreTradeContext, order: OrderRequest): RiskVerdi
   }
 
   if (isPerp && ctx.perp !== undefined) {
-    const reducing = reducesPosition(ctx.perp.positionLots, order.side, order.qtyLots);
+    const pending = pendingFor(ctx.perp, order.side);
+    const reducing = reducesPosition(ctx.perp.positionLots, order.side, order.qtyLots, pending);
     if (!reducing) {
       const maxPosition = fx.parse(config.maxPositionNotionalQuote);
-      const after = Math.abs(ctx.perp.positionLots + (order.side === 'buy' ? order.qtyLots : -order.qtyLots));
+      // worst case: this order and every pending one on its side fill
+      const after = Math.abs(ctx.perp.positionLots + (order.side === 'buy' ? order.qtyLots + pending : -(order.qtyLots + pending)));
       const afterNotional = inst.notionalAt(price, after);
       if (maxPosition > 0n && afterNotional > maxPosition) {
         return deny('position_limit', `${fx.format(afterNotional, { decimals: 2 })} ${q}`, `${config.maxPositionNotionalQuote} ${q}`, `the position would grow to ${fx.format(afterNotional, { decimals: 2 })} ${q}, above the limit of ${config.maxPositionNotionalQuote} ${q}`);

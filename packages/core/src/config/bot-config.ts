@@ -182,7 +182,13 @@ export const riskSchema = z
     maxPositionNotionalQuote: decimalString('Perps: largest absolute position value; beyond it only reducing orders are allowed (0 = off).').default('0'),
     minMarginRatioPct: percent('Perps: reduce when maintenance margin exceeds this % of the margin balance.', 100).default(60),
     minLiquidationDistancePct: percent('Perps: reduce when the mark is closer than this % to the liquidation price.', 100).default(10),
-    maxAdlQuantile: z.number().int().min(0).max(4).default(4).meta({ description: 'Perps: reduce when the ADL quantile reaches this (0–4; 4 = first in line). 4 disables all but the top bucket.' }),
+    maxAdlQuantile: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .default(5)
+      .meta({ description: 'Perps: reduce when the auto-deleveraging quantile reaches this (0–4, where 4 is first in line to be deleveraged); 5 turns the rule off.' }),
     autoResumeMs: durationMs('After a pause trip (breakers, deviation), resume by itself after this long (0 = stay paused until resumed).').default(60_000),
     actions: z
       .record(z.string(), z.enum(RISK_ACTIONS))
