@@ -3,7 +3,7 @@
 // A proven rejection is 'rejected'; an ambiguous one is 'unknown' and is resolved later by
 // asking the venue (in-flight checks), never by sending the order again.
 import { isEngineError } from '@mm/core';
-import type { Clock, EngineError, Fill, Instrument, OrderEvent, OrderRecord, OrderRequest, Side, StpMode, TimeInForce, VenueOrder , ClientIdGenerator} from '@mm/core';
+import type { ClientIdGenerator, Clock, EngineError, Fill, Instrument, OrderEvent, OrderRecord, OrderRequest, Side, StpMode, TimeInForce, VenueOrder } from '@mm/core';
 import type { VenueAdapter } from '@mm/exchange';
 import type { RiskDenial, RiskVerdict } from '@mm/risk';
 import type { BotJournal, OrderTag } from './journal.ts';
