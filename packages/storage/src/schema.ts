@@ -1,0 +1,305 @@
+// The one schema both backends share (PGlite embedded, PostgreSQL external). Change it here,
+// then run `npm run db:generate -w @mm/storage` and commit the new file under drizzle/.
+//
+// Money columns are numeric(38,18) and travel as decimal strings; never as JS numbers.
+// Order and fill rows also keep the engine's integer ticks and lots, so a restarting bot gets
+// back exactly the record it wrote, whatever the instrument's grid looks like today.
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const decimal = (name: string) => numeric(name, { precision: 38, scale: 18 });
+const time = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => time('created_at').notNull().defaultNow();
+const updatedAt = () => time('updated_at').notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  username: text('username').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  lastLoginAt: time('last_login_at'),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    // only a hash of the token is stored: a database dump does not let anyone log in
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: time('expires_at').notNull(),
+    lastSeenAt: time('last_seen_at'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+export const venueAccounts = pgTable(
+  'venue_accounts',
+  {
+    // text, not uuid: the built-in paper account is simply "paper"
+    id: text('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    venue: text('venue').notNull(),
+    market: text('market').notNull(),
+    live: boolean('live').notNull().default(false),
+    baseUrls: jsonb('base_urls').$type<Record<string, string>>().notNull().default({}),
+    /** AES-256-GCM envelope (see crypto/secret-box.ts); null when the account has no keys. */
+    credentialsEnc: text('credentials_enc'),
+    credentialsHint: text('credentials_hint'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [check('venue_accounts_market_check', sql`${t.market} in ('spot', 'perp')`)],
+);
+
+export const bots = pgTable(
+  'bots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    accountId: text('account_id')
+      .notNull()
+      .references(() => venueAccounts.id, { onDelete: 'restrict' }),
+    symbol: text('symbol').notNull(),
+    mode: text('mode').notNull().default('paper'),
+    desiredState: text('desired_state').notNull().default('stopped'),
+    configVersion: integer('config_version').notNull().default(1),
+    /** The risk trip that halted the bot; it must survive restarts until an operator resets it. */
+    halt: jsonb('halt').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** Bots are archived, never deleted: their orders and fills stay readable. */
+    archivedAt: time('archived_at'),
+  },
+  (t) => [
+    index('bots_account_idx').on(t.accountId),
+    check('bots_desired_state_check', sql`${t.desiredState} in ('running', 'paused', 'stopped')`),
+    check('bots_mode_check', sql`${t.mode} in ('paper', 'live')`),
+  ],
+);
+
+export const botConfigVersions = pgTable(
+  'bot_config_versions',
+  {
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+    changedBy: text('changed_by'),
+    changedAt: time('changed_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.version] })],
+);
+
+export const orders = pgTable(
+  'orders',
+  {
+    clientOrderId: text('client_order_id').primaryKey(),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id),
+    venue: text('venue').notNull(),
+    symbol: text('symbol').notNull(),
+    venueOrderId: text('venue_order_id'),
+    side: text('side').notNull(),
+    type: text('type').notNull(),
+    timeInForce: text('time_in_force').notNull(),
+    /** Decimal views for the dashboard; null only when the instrument was unknown at write time. */
+    price: decimal('price'),
+    qty: decimal('qty'),
+    filledQty: decimal('filled_qty'),
+    priceTicks: bigint('price_ticks', { mode: 'number' }).notNull(),
+    qtyLots: bigint('qty_lots', { mode: 'number' }).notNull(),
+    filledLots: bigint('filled_lots', { mode: 'number' }).notNull().default(0),
+    /** Σ price·qty of fills in tick·lot units (bigint as text-safe numeric). */
+    filledTickLots: numeric('filled_tick_lots', { precision: 40, scale: 0 }).notNull().default('0'),
+    reduceOnly: boolean('reduce_only').notNull().default(false),
+    pendingAmend: jsonb('pending_amend').$type<{ priceTicks: number; qtyLots: number }>(),
+    status: text('status').notNull(),
+    tag: text('tag').notNull(),
+    reason: text('reason'),
+    createdAt: time('created_at').notNull(),
+    updatedAt: time('updated_at').notNull(),
+  },
+  (t) => [
+    index('orders_bot_created_idx').on(t.botId, t.createdAt),
+    index('orders_symbol_created_idx').on(t.symbol, t.createdAt),
+    // restarts read only the live orders of one bot
+    index('orders_bot_live_idx')
+      .on(t.botId)
+      .where(sql`${t.status} not in ('filled', 'canceled', 'rejected', 'expired')`),
+    check('orders_tag_check', sql`${t.tag} in ('mm', 'volume')`),
+  ],
+);
+
+export const fills = pgTable(
+  'fills',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id),
+    venue: text('venue').notNull(),
+    symbol: text('symbol').notNull(),
+    tradeId: text('trade_id').notNull(),
+    clientOrderId: text('client_order_id').notNull(),
+    venueOrderId: text('venue_order_id').notNull(),
+    side: text('side').notNull(),
+    price: decimal('price'),
+    qty: decimal('qty'),
+    notional: decimal('notional'),
+    priceTicks: bigint('price_ticks', { mode: 'number' }).notNull(),
+    qtyLots: bigint('qty_lots', { mode: 'number' }).notNull(),
+    fee: decimal('fee').notNull(),
+    feeAsset: text('fee_asset').notNull(),
+    liquidity: text('liquidity').notNull(),
+    tag: text('tag').notNull(),
+    realizedPnl: decimal('realized_pnl'),
+    venueTime: time('venue_time').notNull(),
+    receivedAt: time('received_at').notNull(),
+  },
+  (t) => [
+    // "every venue fill is stored exactly once"
+    uniqueIndex('fills_venue_symbol_trade_uq').on(t.venue, t.symbol, t.tradeId),
+    index('fills_bot_time_idx').on(t.botId, t.venueTime),
+    index('fills_time_idx').on(t.venueTime),
+    index('fills_client_order_idx').on(t.clientOrderId),
+  ],
+);
+
+export const hourlyVolume = pgTable(
+  'hourly_volume',
+  {
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id),
+    hourStart: time('hour_start').notNull(),
+    maker: decimal('maker').notNull().default('0'),
+    taker: decimal('taker').notNull().default('0'),
+    /** Notional traded by the volume leg (a subset of maker + taker). */
+    volumeLeg: decimal('volume_leg').notNull().default('0'),
+    fills: integer('fills').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.hourStart] })],
+);
+
+export const botStats = pgTable(
+  'bot_stats',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id),
+    at: time('at').notNull(),
+    state: text('state'),
+    tradingState: text('trading_state'),
+    equity: decimal('equity'),
+    /** Highest equity among the snapshots this row stands for (rows are sampled). */
+    equityHigh: decimal('equity_high'),
+    base: decimal('base'),
+    quote: decimal('quote'),
+    reference: decimal('reference'),
+    pnlNet: decimal('pnl_net'),
+    pnlRealized: decimal('pnl_realized'),
+    pnlUnrealized: decimal('pnl_unrealized'),
+    pnlToday: decimal('pnl_today'),
+    fees: decimal('fees'),
+    volumeTotal: decimal('volume_total'),
+    openOrders: integer('open_orders'),
+  },
+  (t) => [index('bot_stats_bot_at_idx').on(t.botId, t.at)],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    botId: uuid('bot_id').references(() => bots.id, { onDelete: 'set null' }),
+    level: text('level').notNull(),
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    at: time('at').notNull(),
+  },
+  (t) => [
+    index('events_at_idx').on(t.at, t.id),
+    index('events_bot_at_idx').on(t.botId, t.at),
+    index('events_level_at_idx').on(t.level, t.at),
+    // word search over kind and message ('simple': no stemming, works for identifiers too)
+    index('events_text_idx').using('gin', sql`to_tsvector('simple', ${t.kind} || ' ' || ${t.message})`),
+    check('events_level_check', sql`${t.level} in ('debug', 'info', 'warn', 'error')`),
+  ],
+);
+
+export const riskEvents = pgTable(
+  'risk_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id),
+    type: text('type').notNull(),
+    rule: text('rule').notNull(),
+    value: text('value'),
+    limit: text('limit'),
+    action: text('action'),
+    message: text('message').notNull(),
+    at: time('at').notNull(),
+  },
+  (t) => [
+    index('risk_events_bot_at_idx').on(t.botId, t.at),
+    index('risk_events_at_idx').on(t.at),
+    check('risk_events_type_check', sql`${t.type} in ('trip', 'clear', 'denial')`),
+  ],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Kept as written, so the trail still reads after the user is deleted. */
+    username: text('username'),
+    ip: text('ip'),
+    action: text('action').notNull(),
+    target: text('target'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    at: time('at').notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_user_at_idx').on(t.userId, t.at)],
+);
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').$type<unknown>().notNull(),
+  updatedAt: updatedAt(),
+});
+
+export const simState = pgTable('sim_state', {
+  /** Which simulated exchange (world) the state belongs to. */
+  key: text('key').primaryKey(),
+  state: jsonb('state').$type<unknown>().notNull(),
+  updatedAt: updatedAt(),
+});

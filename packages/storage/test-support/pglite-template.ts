@@ -1,0 +1,77 @@
+// A migrated PGlite data directory as a tarball, built once and cached on disk for every test
+// process (a fresh PGlite costs seconds and ~1 GB; loading the tarball costs well under one).
+// The cache key covers the migrations and the PGlite version, so a schema change rebuilds it.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import { MIGRATIONS_FOLDER } from '../src/backend/migrations.ts';
+
+function cacheKey(): string {
+  const hash = createHash('sha256');
+  const require = createRequire(import.meta.url);
+  // the package does not export its package.json; find it next to the entry point
+  const pkg = JSON.parse(readFileSync(join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string };
+  hash.update(pkg.version);
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else hash.update(name).update(readFileSync(path));
+    }
+  };
+  walk(MIGRATIONS_FOLDER);
+  return hash.digest('hex').slice(0, 16);
+}
+
+async function build(): Promise<Buffer> {
+  const pg = await PGlite.create();
+  try {
+    await migrate(drizzle({ client: pg }), { migrationsFolder: MIGRATIONS_FOLDER });
+    const blob = await pg.dumpDataDir('gzip');
+    return Buffer.from(await blob.arrayBuffer());
+  } finally {
+    await pg.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function loadOrBuild(): Promise<Buffer> {
+  const dir = join(tmpdir(), 'mm-storage-test');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `pglite-template-${cacheKey()}.tar.gz`);
+  const lock = `${file}.lock`;
+  for (let waited = 0; waited < 120_000; waited += 100) {
+    if (existsSync(file)) return readFileSync(file);
+    try {
+      // mkdir is atomic: one process builds, the others wait for the file
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      await sleep(100);
+      continue;
+    }
+    try {
+      const data = await build();
+      writeFileSync(`${file}.tmp${process.pid}`, data);
+      renameSync(`${file}.tmp${process.pid}`, file);
+      return data;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`timed out waiting for the PGlite template ${file}`);
+}
+
+let template: Promise<Buffer> | undefined;
+
+/** The migrated template; one per process, cached on disk across processes. */
+export async function pgliteTemplate(): Promise<Blob> {
+  template ??= loadOrBuild();
+  return new Blob([await template]);
+}
