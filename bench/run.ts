@@ -5,9 +5,10 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Benchmark, Figures } from './types.ts';
+import { engineBenchmarks } from './engine.bench.ts';
 import { simBenchmarks } from './sim.bench.ts';
 
-const ALL: Benchmark[] = [...simBenchmarks];
+const ALL: Benchmark[] = [...simBenchmarks, ...engineBenchmarks];
 const BASELINE = new URL('./baseline.json', import.meta.url);
 
 interface Options {

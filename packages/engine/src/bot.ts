@@ -82,8 +82,17 @@ export interface BotOptions {
 
 const HALT_ACTIONS = new Set(['halt']);
 
+/** Counters for throughput figures and the dashboard. */
+export interface BotMetrics {
+  /** Grid refreshes that reached the planner. */
+  refreshes: number;
+  /** Refreshes that changed something at the venue. */
+  activeRefreshes: number;
+}
+
 export class Bot {
   readonly id: string;
+  readonly metrics: BotMetrics = { refreshes: 0, activeRefreshes: 0 };
   readonly events = new EventBus<BotEvents>((error, topic) => this.log('error', `a listener of "${String(topic)}" failed: ${toEngineError(error).message}`));
   readonly orders: OrderManager;
 
@@ -180,6 +189,11 @@ export class Bot {
 
   get grid(): GridResult | undefined {
     return this.lastGrid;
+  }
+
+  /** Venue requests made by this bot's executor (a batch counts per venue call). */
+  get requestCounts(): { readonly place: number; readonly cancel: number } {
+    return this.executor?.requests ?? { place: 0, cancel: 0 };
   }
 
   liveOrders(): OrderRecord[] {
@@ -599,6 +613,8 @@ export class Bot {
     // orders still in flight are left alone this round; the next refresh sees them settled
     const inFlight = mmOrders.length - live.length;
     const plan = planRefresh({ desired: allowed, live, tolerancePct: mm.refresh.tolerancePct, maxOrderAgeMs: mm.refresh.maxOrderAgeMs, now });
+    this.metrics.refreshes++;
+    if (plan.cancel.length > 0 || plan.place.length > 0) this.metrics.activeRefreshes++;
     if (plan.cancel.length > 0) await executor.cancel(plan.cancel.map((c) => c.clientOrderId), `refresh (${reason})`);
     if (inFlight > 0 && plan.place.length > 0) {
       this.requoteAgain = false;

@@ -60,6 +60,8 @@ export class Executor {
   private checking = false;
   /** Times of orders sent in the last minute, for the order-rate rule. */
   private readonly sentTimes: number[] = [];
+  /** Venue calls made, for throughput figures. */
+  readonly requests = { place: 0, cancel: 0 };
 
   constructor(options: ExecutorOptions) {
     this.o = options;
@@ -124,6 +126,7 @@ export class Executor {
 
     let results;
     try {
+      this.requests.place += Math.ceil(accepted.length / Math.max(1, this.o.adapter.capabilities.maxBatchPlace));
       results = await this.o.adapter.placeOrders(accepted.map((a) => a.request));
     } catch (error) {
       const e = error as EngineError;
@@ -170,6 +173,7 @@ export class Executor {
     for (const batch of batches) {
       let results;
       try {
+        this.requests.cancel++;
         results = await this.o.adapter.cancelOrders(batch.map((clientOrderId) => ({ symbol: instrument.symbol, clientOrderId })));
       } catch (error) {
         // the cancels may or may not have arrived; the in-flight check will find out
