@@ -10,3 +10,4 @@ export * from './bus.ts';
 export * from './ids.ts';
 export * from './heap.ts';
 export * from './config/bot-config.ts';
+export * from './api/types.ts';

@@ -1,0 +1,353 @@
+// The HTTP and WebSocket contract between the server and the dashboard. Amounts are decimal
+// strings, times are epoch milliseconds. The server's route schemas and the dashboard both use
+// these shapes; zod schemas for inputs live beside them.
+import { z } from 'zod';
+import type { BotConfig, FieldError, RiskAction } from '../config/bot-config.ts';
+import type { Liquidity, Side, TimeInForce } from '../domain.ts';
+
+export type BotStateName = 'INIT' | 'SYNC_BALANCES' | 'START_QUOTING' | 'RUNNING' | 'PAUSED' | 'ERROR' | 'STOPPING' | 'STOPPED';
+export type TradingStateName = 'ACTIVE' | 'REDUCING' | 'HALTED';
+export type DesiredState = 'running' | 'paused' | 'stopped';
+export type VenueName = 'sim' | 'asterdex' | 'bitmart';
+export type MarketKindName = 'spot' | 'perp';
+
+export interface BotStatsDto {
+  readonly at: number;
+  readonly reference: string | undefined;
+  readonly bestBid: string | undefined;
+  readonly bestAsk: string | undefined;
+  readonly base: string;
+  readonly quote: string;
+  readonly equity: string | undefined;
+  readonly pnl: { readonly realized: string; readonly unrealized: string; readonly fees: string; readonly net: string; readonly today: string | undefined };
+  readonly volume: { readonly maker: string; readonly taker: string; readonly total: string; readonly volumeLeg: string; readonly target: string; readonly expected: string; readonly progressPct: number };
+  readonly openOrders: number;
+  readonly position: { readonly qty: string; readonly entryPrice: string; readonly unrealizedPnl: string; readonly liquidationPrice: string | undefined; readonly adlQuantile: number | undefined } | undefined;
+}
+
+export interface BotSummaryDto {
+  readonly id: string;
+  readonly name: string;
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly venue: VenueName;
+  readonly market: MarketKindName;
+  readonly symbol: string;
+  readonly mode: 'paper' | 'live';
+  readonly state: BotStateName;
+  readonly tradingState: TradingStateName;
+  readonly quotingBlocked: boolean;
+  readonly desiredState: DesiredState;
+  readonly error: string | undefined;
+  readonly stats: BotStatsDto | undefined;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface RuleStatusDto {
+  readonly rule: string;
+  readonly label: string;
+  readonly value: string;
+  readonly limit: string;
+  readonly state: 'ok' | 'tripped' | 'off';
+  readonly action: RiskAction;
+}
+
+export interface RiskTripDto {
+  readonly rule: string;
+  readonly value: string;
+  readonly limit: string;
+  readonly action: RiskAction;
+  readonly message: string;
+  readonly at: number;
+}
+
+export interface BotDetailDto extends BotSummaryDto {
+  readonly config: BotConfig;
+  readonly configVersion: number;
+  readonly risk: readonly RuleStatusDto[];
+  readonly activeTrips: readonly RiskTripDto[];
+  readonly instrument: { readonly tickSize: string; readonly lotSize: string; readonly minQty: string; readonly minNotional: string; readonly base: string; readonly quote: string } | undefined;
+}
+
+export interface OrderDto {
+  readonly clientOrderId: string;
+  readonly venueOrderId: string | undefined;
+  readonly botId: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly timeInForce: TimeInForce;
+  readonly price: string;
+  readonly qty: string;
+  readonly filled: string;
+  readonly status: string;
+  readonly tag: 'mm' | 'volume';
+  readonly reason: string | undefined;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface FillDto {
+  readonly botId: string;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly tradeId: string;
+  readonly clientOrderId: string;
+  readonly side: Side;
+  readonly price: string;
+  readonly qty: string;
+  readonly notional: string;
+  readonly fee: string;
+  readonly feeAsset: string;
+  readonly liquidity: Liquidity;
+  readonly tag: 'mm' | 'volume';
+  readonly venueTime: number;
+}
+
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
+
+export interface EventDto {
+  readonly id: string;
+  readonly botId: string | undefined;
+  readonly level: LogLevelName;
+  readonly kind: string;
+  readonly message: string;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly at: number;
+}
+
+export interface RiskEventDto {
+  readonly id: string;
+  readonly botId: string;
+  readonly type: 'trip' | 'clear' | 'denial';
+  readonly rule: string;
+  readonly value: string | undefined;
+  readonly limit: string | undefined;
+  readonly action: string | undefined;
+  readonly message: string;
+  readonly at: number;
+}
+
+export interface HourlyVolumeDto {
+  readonly hourStart: number;
+  readonly maker: string;
+  readonly taker: string;
+  readonly volumeLeg: string;
+  readonly fills: number;
+}
+
+export interface VolumeDayDto {
+  readonly dayStart: number;
+  readonly target: string;
+  /** Target per hour of active time, for the hourly bars. */
+  readonly hourlyTarget: string;
+  readonly expectedNow: string;
+  readonly traded: string;
+  readonly hours: readonly HourlyVolumeDto[];
+}
+
+export interface StatsPointDto {
+  readonly at: number;
+  readonly equity: string | undefined;
+  readonly base: string;
+  readonly quote: string;
+  readonly reference: string | undefined;
+  readonly pnlNet: string;
+  readonly volumeTotal: string;
+}
+
+export interface BookLevelDto {
+  readonly price: string;
+  readonly qty: string;
+  /** Quantity of our own orders (this bot) resting at this price. */
+  readonly ownQty: string;
+}
+
+export interface BookDto {
+  readonly symbol: string;
+  readonly bids: readonly BookLevelDto[];
+  readonly asks: readonly BookLevelDto[];
+  readonly at: number;
+}
+
+export interface GridLevelDto {
+  readonly level: number;
+  readonly price: string;
+  readonly qty: string;
+  readonly notional: string;
+}
+
+export interface GridPreviewDto {
+  readonly reference: string | undefined;
+  readonly bids: readonly GridLevelDto[];
+  readonly asks: readonly GridLevelDto[];
+  readonly dropped: readonly { readonly side: Side; readonly level: number; readonly reason: string }[];
+  readonly note: string | undefined;
+}
+
+export interface AccountDto {
+  readonly id: string;
+  readonly name: string;
+  readonly venue: VenueName;
+  readonly market: MarketKindName;
+  readonly live: boolean;
+  readonly baseUrls: Readonly<Record<string, string>> | undefined;
+  /** Masked hint of the stored key, e.g. "…a9f3". Secrets are never returned. */
+  readonly credentialHint: string | undefined;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface AccountTestDto {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly balances: readonly { readonly asset: string; readonly total: string; readonly free: string }[];
+  readonly permissions: readonly string[];
+  readonly latencyMs: number | undefined;
+}
+
+export interface InstrumentDto {
+  readonly symbol: string;
+  readonly base: string;
+  readonly quote: string;
+  readonly kind: MarketKindName;
+  readonly tickSize: string;
+  readonly lotSize: string;
+  readonly minQty: string;
+  readonly minNotional: string;
+}
+
+export interface AuditDto {
+  readonly id: string;
+  readonly user: string;
+  readonly ip: string | undefined;
+  readonly action: string;
+  readonly target: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly at: number;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly nextCursor: string | undefined;
+}
+
+export interface ApiErrorDto {
+  readonly error: { readonly code: string; readonly message: string; readonly fields?: readonly FieldError[] };
+}
+
+export interface SessionDto {
+  readonly username: string;
+  readonly expiresAt: number;
+}
+
+export interface HealthDto {
+  readonly status: 'ok' | 'degraded';
+  readonly database: 'ok' | 'degraded';
+  readonly bots: { readonly total: number; readonly running: number; readonly error: number };
+  readonly version: string;
+  readonly uptimeSeconds: number;
+}
+
+/** Messages the server pushes on /ws. At most 10 per second per bot for stats and book. */
+export type WsServerMessage =
+  | { readonly type: 'hello'; readonly at: number }
+  | { readonly type: 'bot'; readonly botId: string; readonly data: BotSummaryDto }
+  | { readonly type: 'bot_removed'; readonly botId: string }
+  | { readonly type: 'stats'; readonly botId: string; readonly data: BotStatsDto }
+  | { readonly type: 'book'; readonly botId: string; readonly data: BookDto }
+  | { readonly type: 'order'; readonly botId: string; readonly data: OrderDto }
+  | { readonly type: 'fill'; readonly botId: string; readonly data: FillDto }
+  | { readonly type: 'risk'; readonly botId: string; readonly data: RiskEventDto }
+  | { readonly type: 'log'; readonly botId: string; readonly data: EventDto };
+
+/** Messages the dashboard may send: which bot's detail stream (book, orders) it wants. */
+export type WsClientMessage = { readonly type: 'subscribe'; readonly botId: string | undefined };
+
+// ---------------------------------------------------------------- inputs
+
+export const setupInputSchema = z.object({
+  username: z.string().trim().min(1).max(64).default('admin'),
+  password: z.string().min(10, 'use at least 10 characters').max(256),
+});
+
+export const loginInputSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export const changePasswordInputSchema = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(10, 'use at least 10 characters').max(256),
+});
+
+export const BOT_ACTIONS = ['start', 'stop', 'pause', 'resume', 'cancel-all', 'kill', 'reset-halt'] as const;
+export type BotAction = (typeof BOT_ACTIONS)[number];
+
+export const accountInputSchema = z.object({
+  name: z.string().trim().min(1, 'give the account a name').max(64),
+  venue: z.enum(['sim', 'asterdex', 'bitmart']),
+  market: z.enum(['spot', 'perp']).default('spot'),
+  live: z.boolean().default(false).meta({ description: 'Allow live bots (real orders) on this account.' }),
+  credentials: z.record(z.string(), z.string().max(512)).default({}),
+  baseUrls: z.record(z.string(), z.url()).optional(),
+});
+export type AccountInput = z.input<typeof accountInputSchema>;
+
+export interface CredentialField {
+  readonly name: string;
+  readonly label: string;
+  readonly secret: boolean;
+  readonly help: string;
+}
+
+/** What each venue needs, for the dashboard's account form and the server's validation. */
+export const VENUE_CREDENTIALS: Readonly<Record<VenueName, readonly (readonly CredentialField[])[]>> = {
+  sim: [[]],
+  asterdex: [
+    [
+      { name: 'user', label: 'Wallet address (user)', secret: false, help: 'The main account address of the V3 (EIP-712) API.' },
+      { name: 'signer', label: 'API wallet address (signer)', secret: false, help: 'The API wallet address registered for this account.' },
+      { name: 'signerPrivateKey', label: 'API wallet private key', secret: true, help: 'Private key of the API wallet (never the main wallet). Stored encrypted.' },
+    ],
+    [
+      { name: 'apiKey', label: 'API key (V1)', secret: false, help: 'Existing V1 HMAC key; new V1 keys cannot be created since 2026-03-25.' },
+      { name: 'apiSecret', label: 'API secret (V1)', secret: true, help: 'Stored encrypted, never shown again.' },
+    ],
+  ],
+  bitmart: [
+    [
+      { name: 'apiKey', label: 'API key', secret: false, help: 'Read + trade permissions only; no withdrawals. Whitelist the server IP.' },
+      { name: 'apiSecret', label: 'API secret', secret: true, help: 'Stored encrypted, never shown again.' },
+      { name: 'memo', label: 'Memo', secret: false, help: 'The memo chosen when the key was created.' },
+    ],
+  ],
+};
+
+/** What the dashboard needs to preview a grid locally with @mm/strategy. */
+export interface MarketSnapshotDto {
+  readonly instrument: InstrumentDto;
+  readonly reference: string | undefined;
+  readonly bestBid: string | undefined;
+  readonly bestAsk: string | undefined;
+  /** Total holdings of the account in base and quote (perps: signed position and margin balance). */
+  readonly inventory: { readonly base: string; readonly quote: string };
+  readonly fees: { readonly maker: string; readonly taker: string };
+  readonly at: number;
+}
+
+export interface ConfigVersionDto {
+  readonly version: number;
+  readonly config: BotConfig;
+  readonly changedBy: string;
+  readonly changedAt: number;
+}
+
+export interface VenueInfoDto {
+  readonly venue: VenueName;
+  readonly label: string;
+  readonly markets: readonly MarketKindName[];
+  readonly credentialSets: readonly (readonly CredentialField[])[];
+  readonly status: string;
+}
