@@ -1,6 +1,6 @@
 // The matching book of one symbol: price levels holding FIFO queues of resting orders.
-// Prices are integer ticks. Each side keeps its level prices in a sorted array with the best
-// price at the END, so consuming or removing the best level is an O(1) pop.
+// Prices are integer ticks. Each side keeps its levels in an array sorted so the best price is
+// at the END: reaching, consuming or removing the best level is O(1).
 import type { OrderType, Side, StpMode, TimeInForce } from '@mm/core';
 
 export interface RestingOrder {
@@ -25,6 +25,47 @@ export interface RestingOrder {
   level: PriceLevel | undefined;
   prev: RestingOrder | undefined;
   next: RestingOrder | undefined;
+}
+
+export interface RestingOrderInit {
+  readonly seq: number;
+  readonly venueOrderId: string;
+  readonly clientOrderId: string;
+  readonly account: number;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: OrderType;
+  readonly priceTicks: number;
+  readonly qtyLots: number;
+  readonly timeInForce: TimeInForce;
+  readonly stpMode: StpMode;
+  readonly reduceOnly: boolean;
+  readonly time: number;
+}
+
+/** A new, unfilled order that is not in any book yet. One literal shape, so hot code stays monomorphic. */
+export function newRestingOrder(init: RestingOrderInit): RestingOrder {
+  return {
+    seq: init.seq,
+    venueOrderId: init.venueOrderId,
+    clientOrderId: init.clientOrderId,
+    account: init.account,
+    symbol: init.symbol,
+    side: init.side,
+    type: init.type,
+    priceTicks: init.priceTicks,
+    qtyLots: init.qtyLots,
+    filledLots: 0,
+    timeInForce: init.timeInForce,
+    stpMode: init.stpMode,
+    reduceOnly: init.reduceOnly,
+    createdAt: init.time,
+    updatedAt: init.time,
+    locked: 0n,
+    level: undefined,
+    prev: undefined,
+    next: undefined,
+  };
 }
 
 export class PriceLevel {
@@ -60,36 +101,65 @@ export class PriceLevel {
 }
 
 export class BookSide {
-  /** Sorted so the best price is last: bids ascending, asks descending. */
-  private readonly prices: number[] = [];
-  private readonly levels = new Map<number, PriceLevel>();
+  /**
+   * Levels sorted so the best price is last: bids ascending, asks descending. Levels are found
+   * by binary search here rather than in a Map: books have tens to hundreds of levels, and a
+   * Map with constant inserts and deletes keeps reallocating its table, which costs more.
+   */
+  private readonly sorted: PriceLevel[] = [];
+  private readonly isBid: boolean;
 
-  constructor(readonly side: Side) {}
+  constructor(readonly side: Side) {
+    this.isBid = side === 'buy';
+  }
 
   get levelCount(): number {
-    return this.prices.length;
+    return this.sorted.length;
   }
 
   bestLevel(): PriceLevel | undefined {
-    const n = this.prices.length;
-    return n === 0 ? undefined : this.levels.get(this.prices[n - 1]!);
+    const n = this.sorted.length;
+    return n === 0 ? undefined : this.sorted[n - 1];
   }
 
   bestPrice(): number | undefined {
-    const n = this.prices.length;
-    return n === 0 ? undefined : this.prices[n - 1];
+    const n = this.sorted.length;
+    return n === 0 ? undefined : this.sorted[n - 1]!.priceTicks;
+  }
+
+  /** The i-th level from the best (0 = best), or undefined past the last. */
+  levelAt(i: number): PriceLevel | undefined {
+    const j = this.sorted.length - 1 - i;
+    return j >= 0 ? this.sorted[j] : undefined;
   }
 
   level(priceTicks: number): PriceLevel | undefined {
-    return this.levels.get(priceTicks);
+    const i = this.search(priceTicks);
+    const level = this.sorted[i];
+    return level !== undefined && level.priceTicks === priceTicks ? level : undefined;
   }
 
   add(order: RestingOrder): void {
-    let level = this.levels.get(order.priceTicks);
-    if (level === undefined) {
-      level = new PriceLevel(order.priceTicks);
-      this.levels.set(order.priceTicks, level);
-      this.insertPrice(order.priceTicks);
+    const price = order.priceTicks;
+    const sorted = this.sorted;
+    const n = sorted.length;
+    const best = n > 0 ? sorted[n - 1]! : undefined;
+    // joining the best level or opening a new best one are the common cases
+    if (best !== undefined && best.priceTicks === price) {
+      best.append(order);
+      return;
+    }
+    if (best === undefined || this.better(price, best.priceTicks)) {
+      const level = new PriceLevel(price);
+      sorted.push(level);
+      level.append(order);
+      return;
+    }
+    const i = this.search(price);
+    let level = sorted[i];
+    if (level === undefined || level.priceTicks !== price) {
+      level = new PriceLevel(price);
+      sorted.splice(i, 0, level);
     }
     level.append(order);
   }
@@ -108,30 +178,42 @@ export class BookSide {
   }
 
   dropLevel(priceTicks: number): void {
-    this.levels.delete(priceTicks);
-    const n = this.prices.length;
-    if (n > 0 && this.prices[n - 1] === priceTicks) {
-      this.prices.pop();
+    const sorted = this.sorted;
+    const n = sorted.length;
+    if (n > 0 && sorted[n - 1]!.priceTicks === priceTicks) {
+      sorted.pop();
       return;
     }
-    const i = this.indexOf(priceTicks);
-    if (i >= 0) this.prices.splice(i, 1);
+    const i = this.search(priceTicks);
+    if (i < n && sorted[i]!.priceTicks === priceTicks) sorted.splice(i, 1);
   }
 
   /** Up to `depth` levels, best first. */
   top(depth: number): { priceTicks: number; qtyLots: number }[] {
     const out: { priceTicks: number; qtyLots: number }[] = [];
-    for (let i = this.prices.length - 1; i >= 0 && out.length < depth; i--) {
-      const level = this.levels.get(this.prices[i]!)!;
+    for (let i = this.sorted.length - 1; i >= 0 && out.length < depth; i--) {
+      const level = this.sorted[i]!;
       out.push({ priceTicks: level.priceTicks, qtyLots: level.totalLots });
     }
     return out;
   }
 
+  /** Lots resting in at most `depth` levels from the best, stopping at the first level worse than `limitTicks`. */
+  lotsThrough(limitTicks: number, depth: number): number {
+    let lots = 0;
+    const sorted = this.sorted;
+    for (let i = sorted.length - 1, seen = 0; i >= 0 && seen < depth; i--, seen++) {
+      const level = sorted[i]!;
+      if (this.better(limitTicks, level.priceTicks)) break;
+      lots += level.totalLots;
+    }
+    return lots;
+  }
+
   /** Levels from best to worst, for scans that may stop early. */
   *levelsBestFirst(): Generator<PriceLevel> {
-    for (let i = this.prices.length - 1; i >= 0; i--) {
-      const level = this.levels.get(this.prices[i]!);
+    for (let i = this.sorted.length - 1; i >= 0; i--) {
+      const level = this.sorted[i];
       if (level !== undefined) yield level;
     }
   }
@@ -144,39 +226,22 @@ export class BookSide {
 
   /** `a` is better than `b` for this side. */
   better(a: number, b: number): boolean {
-    return this.side === 'buy' ? a > b : a < b;
+    return this.isBid ? a > b : a < b;
   }
 
-  private insertPrice(price: number): void {
-    // ascending for bids, descending for asks; new best prices are the common case
-    const prices = this.prices;
-    const n = prices.length;
-    if (n === 0 || this.better(price, prices[n - 1]!)) {
-      prices.push(price);
-      return;
-    }
+  /** Index of the level at `price`, or where a level at that price belongs. */
+  private search(price: number): number {
+    const sorted = this.sorted;
     let lo = 0;
-    let hi = n;
+    let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.better(prices[mid]!, price)) hi = mid;
-      else lo = mid + 1;
-    }
-    prices.splice(lo, 0, price);
-  }
-
-  private indexOf(price: number): number {
-    const prices = this.prices;
-    let lo = 0;
-    let hi = prices.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const p = prices[mid]!;
+      const p = sorted[mid]!.priceTicks;
       if (p === price) return mid;
       if (this.better(p, price)) hi = mid;
       else lo = mid + 1;
     }
-    return -1;
+    return lo;
   }
 }
 

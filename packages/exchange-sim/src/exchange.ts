@@ -1,7 +1,10 @@
-// The simulated exchange: instruments, accounts, one matching book per symbol, price-time
-// priority, self-trade prevention, fees, spot balances with locks, perp positions with margin,
-// funding and liquidation. Every trade records both sides, so tests can prove that no account
-// ever traded with itself.
+// The simulated exchange: instruments, accounts, one matching engine per symbol, self-trade
+// prevention, fees, spot balances with locks, perp positions with margin, funding and
+// liquidation. Every trade records both sides, so tests can prove that no account ever traded
+// with itself.
+//
+// Price-time matching lives in MatchingEngine (matching.ts); this class is its Settlement: it
+// validates and funds orders before they reach the engine, and books every trade it reports.
 //
 // Fill assumptions (they matter for a volume engine):
 // - An order fills only against orders really resting in the book: our order at a price fills
@@ -22,28 +25,37 @@ import type {
   MarginType,
   MarkPriceUpdate,
   OrderRequest,
+  OrderType,
   Position,
   PublicTrade,
   Side,
   StpMode,
   TimeInForce,
+  TimerHandle,
   VenueOrder,
   VenueOrderStatus,
 } from '@mm/core';
-import { MatchingBook } from './book.ts';
-import type { RestingOrder } from './book.ts';
+import type { MatchingBook, RestingOrder } from './book.ts';
 import {
   Account,
+  AccountMarket,
   applyPositionTrade,
+  bigOf,
   entryPrice,
   liquidationPrice,
   positionInitialMargin,
   positionMaintenanceMargin,
   unrealizedPnl,
 } from './ledger.ts';
-import type { FeeSchedule } from './ledger.ts';
+import type { AssetBalance, FeeSchedule } from './ledger.ts';
+import type { AccountListener, PublicListener, SimRiskEvent, TrackedHistory } from './listeners.ts';
+import { restsAfterMatch } from './matching.ts';
+import type { Settlement } from './matching.ts';
+import { SymbolMarket } from './symbol-market.ts';
+import type { FeeConstants } from './symbol-market.ts';
 
 export type { FeeSchedule } from './ledger.ts';
+export type { AccountListener, PublicListener, SimRiskEvent } from './listeners.ts';
 
 export interface SimExchangeOptions {
   readonly clock: Clock;
@@ -72,26 +84,6 @@ export interface AccountOptions {
   readonly track?: boolean;
 }
 
-export interface SimRiskEvent {
-  readonly kind: 'margin_call' | 'liquidation' | 'adl';
-  readonly symbol?: string;
-  readonly message: string;
-  readonly details?: Readonly<Record<string, unknown>>;
-}
-
-export interface AccountListener {
-  order?(order: VenueOrder): void;
-  fill?(fill: Fill): void;
-  balances?(balances: Balance[]): void;
-  position?(position: Position): void;
-  risk?(event: SimRiskEvent): void;
-}
-
-export interface PublicListener {
-  trade?(trade: PublicTrade): void;
-  mark?(update: MarkPriceUpdate): void;
-}
-
 export interface TradeRecord {
   readonly tradeId: string;
   readonly symbol: string;
@@ -107,6 +99,8 @@ export interface TradeRecord {
 
 export type SubmitResult = { readonly ok: true; readonly order: VenueOrder } | { readonly ok: false; readonly error: EngineError };
 export type CancelOutcome = { readonly ok: true; readonly order: VenueOrder } | { readonly ok: false; readonly error: EngineError };
+/** What submitForStatus answers: the order's status after entry, or that it was refused. */
+export type EntryStatus = VenueOrderStatus | 'rejected';
 
 export interface SimCounters {
   ordersAccepted: number;
@@ -123,11 +117,18 @@ export interface SimCounters {
 const FEE_ACCOUNT = '__venue_fees__';
 const INSURANCE_ACCOUNT = '__insurance_fund__';
 
-interface TrackedHistory {
-  readonly orders: Map<string, VenueOrder>;
-  readonly clientIndex: Map<string, string>;
-  readonly fills: Fill[];
-}
+/** Why an order was refused before it reached the book; turned into an EngineError only when asked. */
+type Rejection =
+  | 'EMPTY_CLIENT_ID'
+  | 'LIMIT_WITHOUT_PRICE'
+  | 'INSTRUMENT_RULE'
+  | 'MARKET_TIME_IN_FORCE'
+  | 'DUPLICATE_CLIENT_ID'
+  | 'MAX_OPEN_ORDERS'
+  | 'REDUCE_ONLY_SPOT'
+  | 'REDUCE_ONLY_NOT_REDUCING'
+  | 'POST_ONLY_CROSS'
+  | 'INSUFFICIENT_FUNDS';
 
 export class SimExchange {
   readonly clock: Clock;
@@ -135,17 +136,20 @@ export class SimExchange {
   readonly tradeLog: TradeRecord[] = [];
 
   private readonly instrumentMap = new Map<string, Instrument>();
-  private readonly books = new Map<string, MatchingBook>();
+  private readonly markets = new Map<string, SymbolMarket>();
+  /** The market of the last lookup: order flow usually stays on one symbol. */
+  private lastMarket: SymbolMarket | undefined;
   private readonly accounts: Account[] = [];
   private readonly accountsByName = new Map<string, Account>();
   private readonly tracked = new Map<number, TrackedHistory>();
-  /** Open orders per account, by client order id. */
-  private readonly openByAccount = new Map<number, Map<string, RestingOrder>>();
-  private readonly openById = new Map<string, RestingOrder>();
-  private readonly accountListeners = new Map<number, Set<AccountListener>>();
+  /**
+   * Open orders by venue order id, for lookups by that id. Built on the first such lookup, so
+   * order flow that only ever names client ids (the market simulator, most bots) never pays for
+   * keeping it.
+   */
+  private openById: Map<string, RestingOrder> | undefined;
   private readonly publicListeners = new Set<PublicListener>();
   private readonly marks = new Map<string, { mark: Fixed; index: Fixed; fundingRate: Fixed }>();
-  private readonly lastTradePrice = new Map<string, number>();
   private readonly defaultFees: FeeSchedule;
   private readonly maintenanceRate: Fixed;
   private readonly maxOpenOrders: number;
@@ -156,6 +160,12 @@ export class SimExchange {
   private tradeSeq = 0;
   private readonly feeAccount: Account;
   private readonly insurance: Account;
+  /** How the last `enter` ended; read by its caller right after, before anything else can run. */
+  private entryStatus: VenueOrderStatus = 'open';
+  private entryView: VenueOrder | undefined;
+
+  /** The periodic funding timer (perps); cleared by dispose(). */
+  private fundingTimer: TimerHandle | undefined;
 
   constructor(options: SimExchangeOptions) {
     this.clock = options.clock;
@@ -170,8 +180,14 @@ export class SimExchange {
     this.insurance = this.account(this.createAccount(INSURANCE_ACCOUNT, { track: false, stpMode: 'none' }));
     const funding = options.fundingIntervalMs ?? 8 * 3_600_000;
     if (funding > 0 && [...this.instrumentMap.values()].some((i) => i.kind === 'perp')) {
-      this.clock.setInterval(() => this.applyFunding(), funding);
+      this.fundingTimer = this.clock.setInterval(() => this.applyFunding(), funding);
     }
+  }
+
+  /** Stops the exchange's own timers (funding), so a process can exit. */
+  dispose(): void {
+    this.clock.clearTimer(this.fundingTimer);
+    this.fundingTimer = undefined;
   }
 
   // ---------------------------------------------------------------- instruments and accounts
@@ -179,7 +195,12 @@ export class SimExchange {
   addInstrument(def: InstrumentDef): Instrument {
     const inst = new Instrument(def);
     this.instrumentMap.set(inst.symbol, inst);
-    if (!this.books.has(inst.symbol)) this.books.set(inst.symbol, new MatchingBook());
+    const previous = this.markets.get(inst.symbol);
+    // a re-added symbol keeps its book (and the orders resting in it)
+    const market = new SymbolMarket(previous?.index ?? this.markets.size, inst, previous?.book, (m) => this.settlementFor(m));
+    if (previous !== undefined) market.lastTradePrice = previous.lastTradePrice;
+    this.markets.set(inst.symbol, market);
+    this.lastMarket = undefined;
     return inst;
   }
 
@@ -188,9 +209,7 @@ export class SimExchange {
   }
 
   instrument(symbol: string): Instrument {
-    const inst = this.instrumentMap.get(symbol);
-    if (inst === undefined) throw new EngineError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}" on the simulated exchange`, { details: { symbol } });
-    return inst;
+    return this.market(symbol).inst;
   }
 
   createAccount(name: string, options: AccountOptions = {}): string {
@@ -198,8 +217,10 @@ export class SimExchange {
     const account = new Account(this.accounts.length, name, options.stpMode ?? 'expire_taker', options.fees, this.defaultLeverage);
     this.accounts.push(account);
     this.accountsByName.set(name, account);
-    this.openByAccount.set(account.index, new Map());
-    if (options.track ?? true) this.tracked.set(account.index, { orders: new Map(), clientIndex: new Map(), fills: [] });
+    if (options.track ?? true) {
+      account.history = { orders: new Map(), clientIndex: new Map(), fills: [] };
+      this.tracked.set(account.index, account.history);
+    }
     return name;
   }
 
@@ -254,11 +275,7 @@ export class SimExchange {
 
   listen(name: string, listener: AccountListener): () => void {
     const account = this.account(name);
-    let set = this.accountListeners.get(account.index);
-    if (set === undefined) {
-      set = new Set();
-      this.accountListeners.set(account.index, set);
-    }
+    const set = (account.listeners ??= new Set());
     set.add(listener);
     return () => set.delete(listener);
   }
@@ -271,8 +288,7 @@ export class SimExchange {
   // ---------------------------------------------------------------- queries
 
   book(symbol: string): MatchingBook {
-    this.instrument(symbol);
-    return this.books.get(symbol)!;
+    return this.market(symbol).book;
   }
 
   bestBid(symbol: string): number | undefined {
@@ -298,38 +314,21 @@ export class SimExchange {
   }
 
   marginSummary(name: string, asset = 'USDT'): MarginSummary {
-    const account = this.account(name);
-    const b = account.balance(asset);
-    let upnl = 0n;
-    let maintenance = 0n;
-    let initial = 0n;
-    for (const [symbol, pos] of account.positions) {
-      const inst = this.instrument(symbol);
-      if (inst.marginAsset !== asset) continue;
-      const mark = this.markPrice(symbol);
-      upnl += unrealizedPnl(pos, inst, mark);
-      maintenance += positionMaintenanceMargin(pos, inst, mark, this.maintenanceRate);
-      initial += positionInitialMargin(pos, inst, mark);
-    }
-    const marginBalance = b.total + upnl;
-    return {
-      asset,
-      walletBalance: b.total,
-      marginBalance,
-      maintenanceMargin: maintenance,
-      initialMargin: initial + b.locked,
-      availableBalance: fx.max(0n, marginBalance - initial - b.locked),
-      updatedAt: this.clock.now(),
-    };
+    return this.marginSummaryOf(this.account(name), asset);
   }
 
   openOrders(name: string, symbol?: string): VenueOrder[] {
     const account = this.account(name);
     const out: VenueOrder[] = [];
-    for (const order of this.openByAccount.get(account.index)!.values()) {
+    for (const order of account.open.values()) {
       if (symbol === undefined || order.symbol === symbol) out.push(this.toVenueOrder(order, statusOf(order)));
     }
     return out;
+  }
+
+  /** Whether the account has this order open on this symbol; builds no views. */
+  isOpen(name: string, symbol: string, clientOrderId: string): boolean {
+    return this.account(name).open.get(clientOrderId)?.symbol === symbol;
   }
 
   /** An order by client or venue id, open or recently closed; null if the venue never saw it. */
@@ -337,19 +336,19 @@ export class SimExchange {
     const account = this.account(name);
     const open =
       ref.venueOrderId !== undefined
-        ? this.openById.get(ref.venueOrderId)
+        ? this.openByVenueId(ref.venueOrderId)
         : ref.clientOrderId !== undefined
-          ? this.openByAccount.get(account.index)!.get(ref.clientOrderId)
+          ? account.open.get(ref.clientOrderId)
           : undefined;
     if (open !== undefined && open.account === account.index) return this.toVenueOrder(open, statusOf(open));
-    const history = this.tracked.get(account.index);
+    const history = account.history;
     if (history === undefined) return null;
     const id = ref.venueOrderId ?? (ref.clientOrderId !== undefined ? history.clientIndex.get(ref.clientOrderId) : undefined);
     return id === undefined ? null : history.orders.get(id) ?? null;
   }
 
   fills(name: string, query: { symbol?: string; since?: number; afterTradeId?: string; limit?: number } = {}): Fill[] {
-    const history = this.tracked.get(this.account(name).index);
+    const history = this.account(name).history;
     if (history === undefined) return [];
     const after = query.afterTradeId === undefined ? -1 : Number(query.afterTradeId);
     const out: Fill[] = [];
@@ -366,12 +365,12 @@ export class SimExchange {
   markPrice(symbol: string): Fixed {
     const m = this.marks.get(symbol);
     if (m !== undefined) return m.mark;
-    const inst = this.instrument(symbol);
-    const book = this.books.get(symbol)!;
-    const bid = book.bids.bestPrice();
-    const ask = book.asks.bestPrice();
+    const market = this.market(symbol);
+    const inst = market.inst;
+    const bid = market.book.bids.bestPrice();
+    const ask = market.book.asks.bestPrice();
     if (bid !== undefined && ask !== undefined) return (inst.ticksToFixed(bid) + inst.ticksToFixed(ask)) / 2n;
-    const last = this.lastTradePrice.get(symbol) ?? bid ?? ask;
+    const last = market.lastTradePrice ?? bid ?? ask;
     return last === undefined ? 0n : inst.ticksToFixed(last);
   }
 
@@ -393,75 +392,28 @@ export class SimExchange {
   submit(name: string, request: OrderRequest): SubmitResult {
     const account = this.accountsByName.get(name);
     if (account === undefined) return this.reject(new EngineError('INVALID_ARGUMENT', `unknown simulated account "${name}"`));
-    const inst = this.instrumentMap.get(request.symbol);
-    if (inst === undefined) {
+    const market = this.findMarket(request.symbol);
+    if (market === undefined) {
       return this.reject(outcomeError('UNKNOWN_SYMBOL', `unknown symbol "${request.symbol}" on the simulated exchange`, { details: { symbol: request.symbol } }));
     }
-    try {
-      this.validate(account, inst, request);
-    } catch (error) {
-      return this.reject(error as EngineError);
-    }
-    const book = this.books.get(inst.symbol)!;
-    if (request.timeInForce === 'POST_ONLY' && request.priceTicks !== undefined && book.crosses(request.side, request.priceTicks)) {
-      return this.reject(
-        outcomeError('POST_ONLY_WOULD_CROSS', `post-only ${request.side} at ${inst.ticksToPrice(request.priceTicks)} would take liquidity`, {
-          details: { clientOrderId: request.clientOrderId },
-        }),
-      );
-    }
-    let lock: Fixed;
-    try {
-      lock = this.requiredLock(account, inst, request);
-    } catch (error) {
-      return this.reject(error as EngineError);
-    }
-    const now = this.clock.now();
-    const seq = ++this.orderSeq;
-    const order: RestingOrder = {
-      seq,
-      venueOrderId: String(seq),
-      clientOrderId: request.clientOrderId,
-      account: account.index,
-      symbol: inst.symbol,
-      side: request.side,
-      type: request.type,
-      priceTicks: request.priceTicks ?? 0,
-      qtyLots: request.qtyLots,
-      filledLots: 0,
-      timeInForce: request.timeInForce,
-      stpMode: request.stpMode ?? account.stpMode,
-      reduceOnly: request.reduceOnly ?? false,
-      createdAt: now,
-      updatedAt: now,
-      locked: 0n,
-      level: undefined,
-      prev: undefined,
-      next: undefined,
-    };
-    this.lockFunds(account, inst, order, lock);
-    this.counters.ordersAccepted++;
-    const tracked = this.tracked.has(account.index);
+    const entered = this.enter(account, market, request, true);
+    if (typeof entered === 'string') return this.reject(this.rejectionError(entered, account, market, request));
+    return { ok: true, order: this.entryView! };
+  }
 
-    if (request.timeInForce === 'FOK' && this.fillableLots(order, book) < order.qtyLots) {
-      this.releaseLock(account, inst, order);
-      return { ok: true, order: this.closeOrder(order, 'expired', 'FOK could not fill completely') };
+  /**
+   * Lean order entry for synthetic participants (the market simulator): the same rules,
+   * counters and events as `submit`, but it answers with the order's status only, so an
+   * untracked account costs no result objects and a refusal builds no error.
+   */
+  submitForStatus(name: string, request: OrderRequest): EntryStatus {
+    const account = this.accountsByName.get(name);
+    const market = this.findMarket(request.symbol);
+    if (account === undefined || market === undefined || typeof this.enter(account, market, request, false) === 'string') {
+      this.counters.ordersRejected++;
+      return 'rejected';
     }
-    const stopReason = this.match(order, inst, book);
-    const remaining = order.qtyLots - order.filledLots;
-    if (remaining > 0 && stopReason === undefined && order.type === 'limit' && (order.timeInForce === 'GTC' || order.timeInForce === 'POST_ONLY')) {
-      book.sideOf(order.side).add(order);
-      book.sequence++;
-      this.openByAccount.get(account.index)!.set(order.clientOrderId, order);
-      this.openById.set(order.venueOrderId, order);
-      account.openOrderCount++;
-      const venueOrder = this.toVenueOrder(order, statusOf(order));
-      if (tracked) this.emitOrder(account, venueOrder);
-      return { ok: true, order: venueOrder };
-    }
-    this.releaseLock(account, inst, order);
-    if (remaining === 0) return { ok: true, order: this.closeOrder(order, 'filled', undefined) };
-    return { ok: true, order: this.closeOrder(order, 'expired', stopReason ?? 'no more liquidity within the limit') };
+    return this.entryStatus;
   }
 
   cancel(name: string, ref: { symbol: string; clientOrderId?: string; venueOrderId?: string }, reason = 'canceled by user'): CancelOutcome {
@@ -480,16 +432,26 @@ export class SimExchange {
       };
     }
     this.counters.cancels++;
-    return { ok: true, order: this.removeResting(order, 'canceled', reason) };
+    return { ok: true, order: this.removeResting(order, 'canceled', reason, true)! };
+  }
+
+  /** Lean `cancel` by client order id for synthetic participants: true if an open order was canceled. */
+  cancelIfOpen(name: string, symbol: string, clientOrderId: string): boolean {
+    const account = this.account(name);
+    const order = account.open.get(clientOrderId);
+    if (order === undefined || order.symbol !== symbol) return false;
+    this.counters.cancels++;
+    this.removeResting(order, 'canceled', 'canceled by user', false);
+    return true;
   }
 
   cancelAll(name: string, symbol: string): VenueOrder[] {
     const account = this.account(name);
     const out: VenueOrder[] = [];
-    for (const order of [...this.openByAccount.get(account.index)!.values()]) {
+    for (const order of [...account.open.values()]) {
       if (order.symbol !== symbol) continue;
       this.counters.cancels++;
-      out.push(this.removeResting(order, 'canceled', 'cancel all'));
+      out.push(this.removeResting(order, 'canceled', 'cancel all', true)!);
     }
     return out;
   }
@@ -504,7 +466,8 @@ export class SimExchange {
     if (order === undefined) {
       return { ok: false, error: outcomeError('ORDER_NOT_FOUND', `no open order ${request.clientOrderId} on ${request.symbol} to amend`) };
     }
-    const inst = this.instrument(request.symbol);
+    const market = this.market(request.symbol);
+    const inst = market.inst;
     try {
       inst.validateOrder(request.priceTicks, request.qtyLots);
     } catch (error) {
@@ -513,263 +476,155 @@ export class SimExchange {
     if (request.qtyLots <= order.filledLots) {
       return { ok: false, error: new EngineError('INVALID_ARGUMENT', `new quantity must exceed the ${inst.lotsToQty(order.filledLots)} already filled`) };
     }
-    const book = this.books.get(order.symbol)!;
-    const side = book.sideOf(order.side);
+    // the order's own book decides, whatever symbol the request named
+    const orderMarket = this.marketOf(order.symbol);
     const samePrice = request.priceTicks === order.priceTicks;
-    if (!samePrice && book.crosses(order.side, request.priceTicks)) {
+    if (!samePrice && orderMarket.book.crosses(order.side, request.priceTicks)) {
       return { ok: false, error: outcomeError('POST_ONLY_WOULD_CROSS', `amended price ${inst.ticksToPrice(request.priceTicks)} would take liquidity`) };
     }
     const newRemaining = request.qtyLots - order.filledLots;
-    const lockRequest: OrderRequest = {
-      clientOrderId: order.clientOrderId,
-      symbol: order.symbol,
-      side: order.side,
-      type: 'limit',
-      timeInForce: order.timeInForce,
-      priceTicks: request.priceTicks,
-      qtyLots: newRemaining,
-      reduceOnly: order.reduceOnly,
-    };
     // swap the lock: release the old reservation, then reserve for the new terms
-    this.releaseLock(account, inst, order);
-    let lock: Fixed;
-    try {
-      lock = this.requiredLock(account, inst, lockRequest);
-    } catch (error) {
-      this.lockFunds(account, inst, order, this.requiredLockUnchecked(account, inst, order));
-      return { ok: false, error: error as EngineError };
+    this.releaseLock(account, market, order);
+    const view = this.view(account, market);
+    const lock = this.lockFor(account, market, view, order.side, 'limit', request.priceTicks, newRemaining, order.reduceOnly);
+    if (lock === undefined) {
+      const error = this.fundsError(account, market, view, order.side, 'limit', request.priceTicks, newRemaining);
+      this.lockFunds(account, market, order, this.requiredLockUnchecked(account, market, order));
+      return { ok: false, error };
     }
-    this.lockFunds(account, inst, order, lock);
-    if (samePrice && request.qtyLots <= order.qtyLots) {
-      side.reduce(order, order.qtyLots - request.qtyLots);
-      order.qtyLots = request.qtyLots;
-    } else {
-      side.remove(order);
-      order.priceTicks = request.priceTicks;
-      order.qtyLots = request.qtyLots;
-      side.add(order);
-    }
+    this.lockFunds(account, market, order, lock);
+    orderMarket.engine.amend(order, request.priceTicks, request.qtyLots);
     order.updatedAt = this.clock.now();
-    book.sequence++;
     const venueOrder = this.toVenueOrder(order, statusOf(order));
     this.emitOrder(account, venueOrder);
     return { ok: true, order: venueOrder };
   }
 
-  // ---------------------------------------------------------------- matching
+  /**
+   * Everything from validation to the order's fate, shared by submit and submitForStatus.
+   * Returns the order, or why it was refused (nothing changed then, but counters are the
+   * caller's). The outcome is left in entryStatus and, if `wantView` or the account is tracked,
+   * entryView.
+   */
+  private enter(account: Account, market: SymbolMarket, request: OrderRequest, wantView: boolean): RestingOrder | Rejection {
+    const rejection = this.check(account, market, request);
+    if (rejection !== undefined) return rejection;
+    const priceTicks = request.priceTicks;
+    if (request.timeInForce === 'POST_ONLY' && priceTicks !== undefined && market.book.crosses(request.side, priceTicks)) return 'POST_ONLY_CROSS';
+    const view = this.view(account, market);
+    const lock = this.lockFor(account, market, view, request.side, request.type, priceTicks ?? 0, request.qtyLots, request.reduceOnly ?? false);
+    if (lock === undefined) return 'INSUFFICIENT_FUNDS';
+    const now = this.clock.now();
+    const seq = ++this.orderSeq;
+    // the literal of newRestingOrder, field for field (one object shape), without its init object
+    const order: RestingOrder = {
+      seq,
+      venueOrderId: String(seq),
+      clientOrderId: request.clientOrderId,
+      account: account.index,
+      symbol: market.symbol,
+      side: request.side,
+      type: request.type,
+      priceTicks: priceTicks ?? 0,
+      qtyLots: request.qtyLots,
+      filledLots: 0,
+      timeInForce: request.timeInForce,
+      stpMode: request.stpMode ?? account.stpMode,
+      reduceOnly: request.reduceOnly ?? false,
+      createdAt: now,
+      updatedAt: now,
+      locked: 0n,
+      level: undefined,
+      prev: undefined,
+      next: undefined,
+    };
+    this.lockFunds(account, market, order, lock);
+    this.counters.ordersAccepted++;
+    const engine = market.engine;
 
-  /** Returns why the taker stopped early (self-trade prevention, funds), or undefined. */
-  private match(taker: RestingOrder, inst: Instrument, book: MatchingBook): string | undefined {
-    const opposite = book.oppositeOf(taker.side);
-    const isBuy = taker.side === 'buy';
-    const limited = taker.type === 'limit';
-    while (taker.filledLots < taker.qtyLots) {
-      const level = opposite.bestLevel();
-      if (level === undefined) return undefined;
-      if (limited && (isBuy ? level.priceTicks > taker.priceTicks : level.priceTicks < taker.priceTicks)) return undefined;
-      let maker = level.head;
-      while (maker !== undefined && taker.filledLots < taker.qtyLots) {
-        const next = maker.next;
-        if (maker.account === taker.account) {
-          const mode = taker.stpMode;
-          if (mode !== 'none') {
-            this.counters.stpPrevented++;
-            if (mode === 'expire_maker' || mode === 'expire_both') {
-              this.removeResting(maker, 'expired', 'self-trade prevention');
-            }
-            if (mode === 'expire_taker' || mode === 'expire_both') return 'self-trade prevention';
-            maker = next;
-            continue;
-          }
-        }
-        let lots = Math.min(taker.qtyLots - taker.filledLots, maker.qtyLots - maker.filledLots);
-        if (!limited) {
-          lots = this.affordableMarketLots(taker, inst, level.priceTicks, lots);
-          if (lots === 0) return 'insufficient balance';
-        }
-        this.execute(maker, taker, inst, book, level.priceTicks, lots);
-        maker = next;
+    if (request.timeInForce === 'FOK' && engine.fillableLots(order) < order.qtyLots) {
+      this.releaseLock(account, market, order);
+      return this.entered(order, 'expired', this.closeOrder(account, order, 'expired', 'FOK could not fill completely', wantView));
+    }
+    const stop = engine.match(order);
+    if (restsAfterMatch(order, stop)) {
+      engine.rest(order);
+      this.rememberOpen(account, order);
+      const status = statusOf(order);
+      let venueOrder: VenueOrder | undefined;
+      if (wantView || account.history !== undefined) {
+        venueOrder = this.toVenueOrder(order, status);
+        if (account.history !== undefined) this.emitOrder(account, venueOrder);
       }
+      return this.entered(order, status, venueOrder);
+    }
+    this.releaseLock(account, market, order);
+    if (order.filledLots >= order.qtyLots) return this.entered(order, 'filled', this.closeOrder(account, order, 'filled', undefined, wantView));
+    return this.entered(order, 'expired', this.closeOrder(account, order, 'expired', stop ?? 'no more liquidity within the limit', wantView));
+  }
+
+  private entered(order: RestingOrder, status: VenueOrderStatus, view: VenueOrder | undefined): RestingOrder {
+    this.entryStatus = status;
+    this.entryView = view;
+    return order;
+  }
+
+  // ---------------------------------------------------------------- validation
+
+  /** The first rule the order breaks, in the order the venue checks them, or undefined. */
+  private check(account: Account, market: SymbolMarket, request: OrderRequest): Rejection | undefined {
+    if (!request.clientOrderId) return 'EMPTY_CLIENT_ID';
+    if (request.type === 'limit') {
+      if (request.priceTicks === undefined) return 'LIMIT_WITHOUT_PRICE';
+      if (!market.plainlyValid(request.priceTicks, request.qtyLots) && breaksInstrumentRule(market.inst, request.priceTicks, request.qtyLots)) {
+        return 'INSTRUMENT_RULE';
+      }
+    } else {
+      if (request.timeInForce === 'POST_ONLY' || request.timeInForce === 'GTC') return 'MARKET_TIME_IN_FORCE';
+      if (!market.plainlyValid(undefined, request.qtyLots) && breaksInstrumentRule(market.inst, undefined, request.qtyLots)) return 'INSTRUMENT_RULE';
+    }
+    if (account.open.has(request.clientOrderId)) return 'DUPLICATE_CLIENT_ID';
+    if (account.openOrderCount >= this.maxOpenOrders) return 'MAX_OPEN_ORDERS';
+    if (request.reduceOnly) {
+      if (market.spot) return 'REDUCE_ONLY_SPOT';
+      if (this.reducingLots(account, market.inst, request.side) === 0) return 'REDUCE_ONLY_NOT_REDUCING';
     }
     return undefined;
   }
 
-  private execute(maker: RestingOrder, taker: RestingOrder, inst: Instrument, book: MatchingBook, priceTicks: number, lots: number): void {
-    const now = this.clock.now();
-    const side = book.sideOf(maker.side);
-    maker.filledLots += lots;
-    taker.filledLots += lots;
-    maker.updatedAt = now;
-    taker.updatedAt = now;
-    side.reduce(maker, lots);
-    book.sequence++;
-    const tradeId = String(++this.tradeSeq);
-    this.counters.trades++;
-    if (maker.account === taker.account) this.counters.selfTrades++;
-    this.lastTradePrice.set(inst.symbol, priceTicks);
-
-    const makerAccount = this.accounts[maker.account]!;
-    const takerAccount = this.accounts[taker.account]!;
-    this.settle(makerAccount, maker, inst, priceTicks, lots, 'maker', tradeId, now);
-    this.settle(takerAccount, taker, inst, priceTicks, lots, 'taker', tradeId, now);
-
-    if (maker.filledLots >= maker.qtyLots) {
-      side.remove(maker);
-      this.forgetOpen(makerAccount, maker);
-      this.releaseLock(makerAccount, inst, maker);
-      this.closeOrder(maker, 'filled', undefined);
-    } else if (this.tracked.has(maker.account)) {
-      this.emitOrder(makerAccount, this.toVenueOrder(maker, 'partially_filled'));
-    }
-
-    if (this.recordTrades) {
-      this.tradeLog.push({
-        tradeId,
-        symbol: inst.symbol,
-        priceTicks,
-        qtyLots: lots,
-        takerSide: taker.side,
-        makerAccount: makerAccount.name,
-        takerAccount: takerAccount.name,
-        makerOrderId: maker.venueOrderId,
-        takerOrderId: taker.venueOrderId,
-        time: now,
-      });
-    }
-    if (this.publicListeners.size > 0) {
-      const trade: PublicTrade = { symbol: inst.symbol, tradeId, priceTicks, qtyLots: lots, takerSide: taker.side, venueTime: now, receivedAt: now };
-      for (const l of this.publicListeners) l.trade?.(trade);
-    }
-    if (inst.kind === 'perp') {
-      this.cancelStaleReduceOnly(makerAccount, inst);
-      this.cancelStaleReduceOnly(takerAccount, inst);
-    }
-  }
-
-  private settle(account: Account, order: RestingOrder, inst: Instrument, priceTicks: number, lots: number, liquidity: 'maker' | 'taker', tradeId: string, now: number): void {
-    const notional = inst.notional(priceTicks, lots);
-    const rate = (account.fees ?? this.defaultFees)[liquidity];
-    const fee = fx.divInt(notional * rate, fx.SCALE, 'ceil');
-    const feeAsset = inst.kind === 'spot' ? inst.quote : inst.marginAsset;
-    const remainingBefore = order.qtyLots - order.filledLots + lots;
-    let realized: Fixed | undefined;
-    if (inst.kind === 'spot') {
-      const base = account.balance(inst.base);
-      const quote = account.balance(inst.quote);
-      const qty = inst.lotsToFixed(lots);
-      if (order.side === 'buy') {
-        const release = this.lockPortion(order, lots, remainingBefore);
-        quote.locked -= release;
-        quote.total -= notional + fee;
-        base.total += qty;
-      } else {
-        const release = this.lockPortion(order, lots, remainingBefore);
-        base.locked -= release;
-        base.total -= qty;
-        quote.total += notional - fee;
-      }
-    } else {
-      const wallet = account.balance(inst.marginAsset);
-      wallet.locked -= this.lockPortion(order, lots, remainingBefore);
-      realized = applyPositionTrade(account.position(inst.symbol), inst, order.side === 'buy' ? lots : -lots, priceTicks);
-      wallet.total += realized - fee;
-    }
-    this.feeAccount.balance(feeAsset).total += fee;
-
-    const history = this.tracked.get(account.index);
-    if (history === undefined) return;
-    const fill: Fill = {
-      symbol: inst.symbol,
-      tradeId,
-      venueOrderId: order.venueOrderId,
-      clientOrderId: order.clientOrderId,
-      side: order.side,
-      priceTicks,
-      qtyLots: lots,
-      fee,
-      feeAsset,
-      liquidity,
-      ...(realized === undefined ? {} : { realizedPnl: realized }),
-      venueTime: now,
-      receivedAt: now,
-    };
-    history.fills.push(fill);
-    if (history.fills.length > this.historyLimit * 2) history.fills.splice(0, history.fills.length - this.historyLimit);
-    const listeners = this.accountListeners.get(account.index);
-    if (listeners !== undefined) {
-      for (const l of listeners) l.fill?.(fill);
-      this.emitBalances(account, inst.kind === 'spot' ? [inst.base, inst.quote] : [inst.marginAsset]);
-      if (inst.kind === 'perp') {
-        const position = this.positionOf(account, inst.symbol);
-        for (const l of listeners) l.position?.(position);
-      }
-    }
-  }
-
-  /** The share of an order's reservation released when `lots` of `remainingBefore` fill. */
-  private lockPortion(order: RestingOrder, lots: number, remainingBefore: number): Fixed {
-    if (order.locked === 0n || remainingBefore <= 0) return 0n;
-    const portion = lots >= remainingBefore ? order.locked : fx.divInt(order.locked * BigInt(lots), BigInt(remainingBefore), 'trunc');
-    order.locked -= portion;
-    return portion;
-  }
-
-  private fillableLots(order: RestingOrder, book: MatchingBook): number {
-    let lots = 0;
-    const isBuy = order.side === 'buy';
-    for (const level of book.oppositeOf(order.side).levelsBestFirst()) {
-      if (order.type === 'limit' && (isBuy ? level.priceTicks > order.priceTicks : level.priceTicks < order.priceTicks)) break;
-      for (let m = level.head; m !== undefined; m = m.next) {
-        if (m.account === order.account && order.stpMode !== 'none') continue;
-        lots += m.qtyLots - m.filledLots;
-        if (lots >= order.qtyLots) return lots;
-      }
-    }
-    return lots;
-  }
-
-  /** Market orders reserve nothing up front: each step checks what the account can pay for. */
-  private affordableMarketLots(taker: RestingOrder, inst: Instrument, priceTicks: number, lots: number): number {
-    const account = this.accounts[taker.account]!;
-    if (inst.kind === 'spot') {
-      if (taker.side === 'sell') return Math.min(lots, Number(fx.divInt(account.free(inst.base), inst.lot, 'floor')));
-      const rate = fx.max(0n, (account.fees ?? this.defaultFees).taker);
-      const perLot = fx.mul(inst.notional(priceTicks, 1), fx.ONE + rate, 'ceil');
-      return Math.min(lots, Number(fx.divInt(account.free(inst.quote), perLot, 'floor')));
-    }
-    if (taker.reduceOnly) return Math.min(lots, Math.abs(account.position(inst.symbol).qtyLots));
-    const available = this.marginSummary(account.name, inst.marginAsset).availableBalance;
-    const perLot = inst.notional(priceTicks, 1) / BigInt(account.position(inst.symbol).leverage) + 1n;
-    const reducing = this.reducingLots(account, inst, taker.side);
-    return Math.min(lots, reducing + Number(fx.divInt(available, perLot, 'floor')));
-  }
-
-  // ---------------------------------------------------------------- funds
-
-  private validate(account: Account, inst: Instrument, request: OrderRequest): void {
-    if (!request.clientOrderId) throw new EngineError('INVALID_ARGUMENT', 'clientOrderId must not be empty');
-    if (request.type === 'limit') {
-      if (request.priceTicks === undefined) throw new EngineError('INVALID_ARGUMENT', 'a limit order needs a price');
-      inst.validateOrder(request.priceTicks, request.qtyLots);
-    } else {
-      if (request.timeInForce === 'POST_ONLY' || request.timeInForce === 'GTC') {
-        throw new EngineError('INVALID_ARGUMENT', 'a market order must be IOC or FOK');
-      }
-      inst.validateOrder(undefined, request.qtyLots);
-    }
-    if (this.openByAccount.get(account.index)!.has(request.clientOrderId)) {
-      throw outcomeError('DUPLICATE_CLIENT_ORDER_ID', `client order id ${request.clientOrderId} is already used by an open order`, {
-        details: { clientOrderId: request.clientOrderId },
-      });
-    }
-    if (account.openOrderCount >= this.maxOpenOrders) {
-      throw outcomeError('MAX_OPEN_ORDERS', `the account already has the maximum of ${this.maxOpenOrders} open orders`);
-    }
-    if (request.reduceOnly) {
-      if (inst.kind !== 'perp') throw new EngineError('INVALID_ARGUMENT', 'reduce-only applies to perpetuals only');
-      if (this.reducingLots(account, inst, request.side) === 0) {
-        throw outcomeError('REDUCE_ONLY_REJECTED', `a reduce-only ${request.side} would not reduce the ${inst.symbol} position`);
-      }
+  /** The error a refused order gets back; built only for callers that want one. */
+  private rejectionError(rejection: Rejection, account: Account, market: SymbolMarket, request: OrderRequest): EngineError {
+    const inst = market.inst;
+    switch (rejection) {
+      case 'EMPTY_CLIENT_ID':
+        return new EngineError('INVALID_ARGUMENT', 'clientOrderId must not be empty');
+      case 'LIMIT_WITHOUT_PRICE':
+        return new EngineError('INVALID_ARGUMENT', 'a limit order needs a price');
+      case 'INSTRUMENT_RULE':
+        try {
+          inst.validateOrder(request.type === 'limit' ? request.priceTicks : undefined, request.qtyLots);
+        } catch (error) {
+          return error as EngineError;
+        }
+        return new EngineError('INTERNAL', `${inst.symbol}: order refused by an instrument rule that no longer applies`);
+      case 'MARKET_TIME_IN_FORCE':
+        return new EngineError('INVALID_ARGUMENT', 'a market order must be IOC or FOK');
+      case 'DUPLICATE_CLIENT_ID':
+        return outcomeError('DUPLICATE_CLIENT_ORDER_ID', `client order id ${request.clientOrderId} is already used by an open order`, {
+          details: { clientOrderId: request.clientOrderId },
+        });
+      case 'MAX_OPEN_ORDERS':
+        return outcomeError('MAX_OPEN_ORDERS', `the account already has the maximum of ${this.maxOpenOrders} open orders`);
+      case 'REDUCE_ONLY_SPOT':
+        return new EngineError('INVALID_ARGUMENT', 'reduce-only applies to perpetuals only');
+      case 'REDUCE_ONLY_NOT_REDUCING':
+        return outcomeError('REDUCE_ONLY_REJECTED', `a reduce-only ${request.side} would not reduce the ${inst.symbol} position`);
+      case 'POST_ONLY_CROSS':
+        return outcomeError('POST_ONLY_WOULD_CROSS', `post-only ${request.side} at ${inst.ticksToPrice(request.priceTicks!)} would take liquidity`, {
+          details: { clientOrderId: request.clientOrderId },
+        });
+      case 'INSUFFICIENT_FUNDS':
+        return this.fundsError(account, market, this.view(account, market), request.side, request.type, request.priceTicks ?? 0, request.qtyLots);
     }
   }
 
@@ -781,44 +636,76 @@ export class SimExchange {
     return 0;
   }
 
-  /** What the order must reserve; throws INSUFFICIENT_BALANCE when the account cannot. */
-  private requiredLock(account: Account, inst: Instrument, request: OrderRequest): Fixed {
-    const fees = account.fees ?? this.defaultFees;
-    if (inst.kind === 'spot') {
-      if (request.side === 'sell') {
-        const qty = inst.lotsToFixed(request.qtyLots);
-        const free = account.free(inst.base);
-        if (free < qty) {
-          throw insufficient(`selling ${inst.lotsToQty(request.qtyLots)} ${inst.base} needs that much free; ${fx.format(free)} is free`);
-        }
-        return request.type === 'market' ? 0n : qty;
+  // ---------------------------------------------------------------- funds
+
+  /** What the order must reserve, or undefined when the account cannot afford it. */
+  private lockFor(
+    account: Account,
+    market: SymbolMarket,
+    view: AccountMarket,
+    side: Side,
+    type: OrderType,
+    priceTicks: number,
+    qtyLots: number,
+    reduceOnly: boolean,
+  ): Fixed | undefined {
+    if (market.spot) {
+      if (side === 'sell') {
+        const qty = market.qty(qtyLots);
+        if (freeOf(view.base ?? (view.base = account.existingBalance(market.baseAsset))) < qty) return undefined;
+        return type === 'market' ? 0n : qty;
       }
-      if (request.type === 'market') {
-        if (account.free(inst.quote) <= 0n) throw insufficient(`no free ${inst.quote} to buy with`);
-        return 0n;
-      }
-      const notional = inst.notional(request.priceTicks!, request.qtyLots);
-      const lock = notional + fx.divInt(notional * fx.max(0n, fees.maker > fees.taker ? fees.maker : fees.taker), fx.SCALE, 'ceil');
-      const free = account.free(inst.quote);
-      if (free < lock) throw insufficient(`buying needs ${fx.format(lock)} ${inst.quote} including fees; ${fx.format(free)} is free`);
-      return lock;
+      const quote = view.quote ?? (view.quote = account.existingBalance(market.quoteAsset));
+      if (type === 'market') return freeOf(quote) <= 0n ? undefined : 0n;
+      const lock = this.spotBuyLock(market, this.feesOf(account, market, view), priceTicks, qtyLots);
+      return freeOf(quote) < lock ? undefined : lock;
     }
-    if (request.reduceOnly) return 0n;
-    const pos = account.position(inst.symbol);
-    const price = request.type === 'limit' ? inst.ticksToFixed(request.priceTicks!) : this.markPrice(inst.symbol);
-    const opening = Math.max(0, request.qtyLots - this.reducingLots(account, inst, request.side));
-    const margin = fx.divInt(inst.notionalAt(price, opening), BigInt(pos.leverage), 'ceil');
+    if (reduceOnly) return 0n;
+    const margin = this.perpMargin(account, market, side, type, priceTicks, qtyLots);
     if (margin === 0n) return 0n;
-    const available = this.marginSummary(account.name, inst.marginAsset).availableBalance;
-    if (available < margin) {
-      throw insufficient(`the order needs ${fx.format(margin)} ${inst.marginAsset} of margin at ${pos.leverage}x; ${fx.format(available)} is available`);
-    }
-    return request.type === 'market' ? 0n : margin;
+    if (this.marginSummaryOf(account, market.quoteAsset).availableBalance < margin) return undefined;
+    return type === 'market' ? 0n : margin;
   }
 
-  private requiredLockUnchecked(account: Account, inst: Instrument, order: RestingOrder): Fixed {
+  /** The INSUFFICIENT_BALANCE error for an order lockFor refused, with the figures behind it. */
+  private fundsError(account: Account, market: SymbolMarket, view: AccountMarket, side: Side, type: OrderType, priceTicks: number, qtyLots: number): EngineError {
+    const inst = market.inst;
+    if (market.spot) {
+      if (side === 'sell') {
+        const free = account.free(inst.base);
+        return insufficient(`selling ${inst.lotsToQty(qtyLots)} ${inst.base} needs that much free; ${fx.format(free)} is free`);
+      }
+      if (type === 'market') return insufficient(`no free ${inst.quote} to buy with`);
+      const lock = this.spotBuyLock(market, this.feesOf(account, market, view), priceTicks, qtyLots);
+      return insufficient(`buying needs ${fx.format(lock)} ${inst.quote} including fees; ${fx.format(account.free(inst.quote))} is free`);
+    }
+    const margin = this.perpMargin(account, market, side, type, priceTicks, qtyLots);
+    const available = this.marginSummaryOf(account, inst.marginAsset).availableBalance;
+    const leverage = account.position(inst.symbol).leverage;
+    return insufficient(`the order needs ${fx.format(margin)} ${inst.marginAsset} of margin at ${leverage}x; ${fx.format(available)} is available`);
+  }
+
+  /** A spot buy reserves its notional plus the larger of its possible fees. */
+  private spotBuyLock(market: SymbolMarket, fees: FeeConstants, priceTicks: number, qtyLots: number): Fixed {
+    const tickLots = market.tickLots(priceTicks, qtyLots);
+    if (fees.lockPerTickLot !== undefined) return tickLots * fees.lockPerTickLot;
+    const notional = tickLots * market.notionalUnit;
+    return notional + fx.divInt(notional * fees.lockRate, fx.SCALE, 'ceil');
+  }
+
+  /** Initial margin for the part of a perp order that opens or extends the position. */
+  private perpMargin(account: Account, market: SymbolMarket, side: Side, type: OrderType, priceTicks: number, qtyLots: number): Fixed {
+    const inst = market.inst;
+    const pos = account.position(inst.symbol);
+    const price = type === 'limit' ? inst.ticksToFixed(priceTicks) : this.markPrice(inst.symbol);
+    const opening = Math.max(0, qtyLots - this.reducingLots(account, inst, side));
+    return fx.divInt(inst.notionalAt(price, opening), BigInt(pos.leverage), 'ceil');
+  }
+
+  private requiredLockUnchecked(account: Account, market: SymbolMarket, order: RestingOrder): Fixed {
+    const inst = market.inst;
     const remaining = order.qtyLots - order.filledLots;
-    if (inst.kind === 'spot') {
+    if (market.spot) {
       if (order.side === 'sell') return inst.lotsToFixed(remaining);
       const fees = account.fees ?? this.defaultFees;
       const notional = inst.notional(order.priceTicks, remaining);
@@ -828,59 +715,258 @@ export class SimExchange {
     return fx.divInt(inst.notional(order.priceTicks, remaining), BigInt(account.position(inst.symbol).leverage), 'ceil');
   }
 
-  private lockFunds(account: Account, inst: Instrument, order: RestingOrder, amount: Fixed): void {
-    if (amount === 0n) return;
-    const asset = inst.kind === 'spot' ? (order.side === 'buy' ? inst.quote : inst.base) : inst.marginAsset;
-    account.balance(asset).locked += amount;
-    order.locked += amount;
+  /** The balance an order of this side reserves from. */
+  private lockBalance(account: Account, market: SymbolMarket, side: Side): AssetBalance {
+    const view = this.view(account, market);
+    if (market.spot && side === 'sell') return view.base ?? (view.base = account.balance(market.baseAsset));
+    return view.quote ?? (view.quote = account.balance(market.quoteAsset));
   }
 
-  private releaseLock(account: Account, inst: Instrument, order: RestingOrder): void {
+  private lockFunds(account: Account, market: SymbolMarket, order: RestingOrder, amount: Fixed): void {
+    if (amount === 0n) return;
+    this.lockBalance(account, market, order.side).locked += amount;
+    order.locked = order.locked === 0n ? amount : order.locked + amount;
+  }
+
+  private releaseLock(account: Account, market: SymbolMarket, order: RestingOrder): void {
     if (order.locked === 0n) return;
-    const asset = inst.kind === 'spot' ? (order.side === 'buy' ? inst.quote : inst.base) : inst.marginAsset;
-    account.balance(asset).locked -= order.locked;
+    this.lockBalance(account, market, order.side).locked -= order.locked;
     order.locked = 0n;
-    this.emitBalances(account, [asset]);
+    if (account.listeners !== undefined && account.listeners.size > 0) {
+      this.emitBalances(account, [market.spot && order.side === 'sell' ? market.baseAsset : market.quoteAsset]);
+    }
+  }
+
+  /** The share of an order's reservation released when `lots` of `remainingBefore` fill. */
+  private lockPortion(order: RestingOrder, lots: number, remainingBefore: number): Fixed {
+    const locked = order.locked;
+    if (locked === 0n || remainingBefore <= 0) return 0n;
+    if (lots >= remainingBefore) {
+      order.locked = 0n;
+      return locked;
+    }
+    const portion = (locked * bigOf(lots)) / bigOf(remainingBefore);
+    order.locked = locked - portion;
+    return portion;
+  }
+
+  // ---------------------------------------------------------------- settlement (called by the matching engine)
+
+  private settlementFor(market: SymbolMarket): Settlement {
+    return {
+      trade: (maker, taker, priceTicks, lots) => this.onTrade(market, maker, taker, priceTicks, lots),
+      afterTrade: (maker, taker, priceTicks, lots, makerFilled, tradeNo) => this.afterTrade(market, maker, taker, priceTicks, lots, makerFilled, tradeNo),
+      selfTradePrevented: (maker, _taker, makerExpired) => this.onSelfTradePrevented(market, maker, makerExpired),
+      affordableLots: (taker, priceTicks, lots) => this.affordableMarketLots(market, taker, priceTicks, lots),
+    };
+  }
+
+  private onTrade(market: SymbolMarket, maker: RestingOrder, taker: RestingOrder, priceTicks: number, lots: number): number {
+    const now = this.clock.now();
+    maker.updatedAt = now;
+    taker.updatedAt = now;
+    const tradeNo = ++this.tradeSeq;
+    this.counters.trades++;
+    if (maker.account === taker.account) this.counters.selfTrades++;
+    market.lastTradePrice = priceTicks;
+    const tickLots = market.tickLots(priceTicks, lots);
+    this.settle(market, this.accounts[maker.account]!, maker, priceTicks, lots, tickLots, false, tradeNo, now);
+    this.settle(market, this.accounts[taker.account]!, taker, priceTicks, lots, tickLots, true, tradeNo, now);
+    return tradeNo;
+  }
+
+  private afterTrade(market: SymbolMarket, maker: RestingOrder, taker: RestingOrder, priceTicks: number, lots: number, makerFilled: boolean, tradeNo: number): void {
+    const makerAccount = this.accounts[maker.account]!;
+    if (makerFilled) {
+      this.forgetOpen(makerAccount, maker);
+      this.releaseLock(makerAccount, market, maker);
+      this.closeOrder(makerAccount, maker, 'filled', undefined, false);
+    } else if (makerAccount.history !== undefined) {
+      this.emitOrder(makerAccount, this.toVenueOrder(maker, 'partially_filled'));
+    }
+    // the taker's clock reading is the trade's time: nothing else touches it during a match
+    const now = taker.updatedAt;
+    if (this.recordTrades) {
+      this.tradeLog.push({
+        tradeId: String(tradeNo),
+        symbol: market.symbol,
+        priceTicks,
+        qtyLots: lots,
+        takerSide: taker.side,
+        makerAccount: makerAccount.name,
+        takerAccount: this.accounts[taker.account]!.name,
+        makerOrderId: maker.venueOrderId,
+        takerOrderId: taker.venueOrderId,
+        time: now,
+      });
+    }
+    if (this.publicListeners.size > 0) {
+      const trade: PublicTrade = { symbol: market.symbol, tradeId: String(tradeNo), priceTicks, qtyLots: lots, takerSide: taker.side, venueTime: now, receivedAt: now };
+      for (const l of this.publicListeners) l.trade?.(trade);
+    }
+    if (!market.spot) {
+      this.cancelStaleReduceOnly(makerAccount, market);
+      this.cancelStaleReduceOnly(this.accounts[taker.account]!, market);
+    }
+  }
+
+  private onSelfTradePrevented(market: SymbolMarket, maker: RestingOrder, makerExpired: boolean): void {
+    this.counters.stpPrevented++;
+    if (!makerExpired) return;
+    // the engine has taken the maker out of the book already
+    const account = this.accounts[maker.account]!;
+    this.forgetOpen(account, maker);
+    this.releaseLock(account, market, maker);
+    maker.updatedAt = this.clock.now();
+    this.closeOrder(account, maker, 'expired', 'self-trade prevention', false);
+  }
+
+  /** Books one side of a trade: balances, fee, position, and the fill of a tracked account. */
+  private settle(
+    market: SymbolMarket,
+    account: Account,
+    order: RestingOrder,
+    priceTicks: number,
+    lots: number,
+    tickLots: bigint,
+    isTaker: boolean,
+    tradeNo: number,
+    now: number,
+  ): void {
+    const view = this.view(account, market);
+    const fees = this.feesOf(account, market, view);
+    const rate = isTaker ? fees.taker : fees.maker;
+    const isBuy = order.side === 'buy';
+    const exact = rate.perTickLot !== undefined;
+    const notional = exact ? 0n : tickLots * market.notionalUnit;
+    const fee = exact ? tickLots * rate.perTickLot : fx.divInt(notional * rate.rate, fx.SCALE, 'ceil');
+    const release = this.lockPortion(order, lots, order.qtyLots - order.filledLots + lots);
+    let realized: Fixed | undefined;
+    if (market.spot) {
+      const base = view.base ?? (view.base = account.balance(market.baseAsset));
+      const quote = view.quote ?? (view.quote = account.balance(market.quoteAsset));
+      const qty = market.qty(lots);
+      // the quote that changes hands: notional plus (buyer) or minus (seller) the fee
+      const gross = exact ? tickLots * (isBuy ? rate.buyPerTickLot! : rate.sellPerTickLot!) : isBuy ? notional + fee : notional - fee;
+      if (isBuy) {
+        if (release !== 0n) quote.locked -= release;
+        quote.total -= gross;
+        base.total += qty;
+      } else {
+        if (release !== 0n) base.locked -= release;
+        base.total -= qty;
+        quote.total += gross;
+      }
+    } else {
+      const wallet = view.quote ?? (view.quote = account.balance(market.quoteAsset));
+      if (release !== 0n) wallet.locked -= release;
+      const position = view.position ?? (view.position = account.position(market.symbol));
+      realized = applyPositionTrade(position, market.inst, isBuy ? lots : -lots, priceTicks);
+      wallet.total += realized - fee;
+    }
+    const feeView = this.view(this.feeAccount, market);
+    (feeView.quote ?? (feeView.quote = this.feeAccount.balance(market.quoteAsset))).total += fee;
+
+    const history = account.history;
+    if (history === undefined) return;
+    const fill: Fill = {
+      symbol: market.symbol,
+      tradeId: String(tradeNo),
+      venueOrderId: order.venueOrderId,
+      clientOrderId: order.clientOrderId,
+      side: order.side,
+      priceTicks,
+      qtyLots: lots,
+      fee,
+      feeAsset: market.quoteAsset,
+      liquidity: isTaker ? 'taker' : 'maker',
+      ...(realized === undefined ? {} : { realizedPnl: realized }),
+      venueTime: now,
+      receivedAt: now,
+    };
+    history.fills.push(fill);
+    if (history.fills.length > this.historyLimit * 2) history.fills.splice(0, history.fills.length - this.historyLimit);
+    const listeners = account.listeners;
+    if (listeners !== undefined && listeners.size > 0) {
+      for (const l of listeners) l.fill?.(fill);
+      this.emitBalances(account, market.spot ? [market.baseAsset, market.quoteAsset] : [market.quoteAsset]);
+      if (!market.spot) {
+        const position = this.positionOf(account, market.symbol);
+        for (const l of listeners) l.position?.(position);
+      }
+    }
+  }
+
+  /** Market orders reserve nothing up front: each step checks what the account can pay for. */
+  private affordableMarketLots(market: SymbolMarket, taker: RestingOrder, priceTicks: number, lots: number): number {
+    const account = this.accounts[taker.account]!;
+    const inst = market.inst;
+    if (market.spot) {
+      if (taker.side === 'sell') return Math.min(lots, Number(fx.divInt(account.free(inst.base), inst.lot, 'floor')));
+      const rate = fx.max(0n, (account.fees ?? this.defaultFees).taker);
+      const perLot = fx.mul(inst.notional(priceTicks, 1), fx.ONE + rate, 'ceil');
+      return Math.min(lots, Number(fx.divInt(account.free(inst.quote), perLot, 'floor')));
+    }
+    if (taker.reduceOnly) return Math.min(lots, Math.abs(account.position(inst.symbol).qtyLots));
+    const available = this.marginSummaryOf(account, inst.marginAsset).availableBalance;
+    const perLot = inst.notional(priceTicks, 1) / BigInt(account.position(inst.symbol).leverage) + 1n;
+    const reducing = this.reducingLots(account, inst, taker.side);
+    return Math.min(lots, reducing + Number(fx.divInt(available, perLot, 'floor')));
   }
 
   // ---------------------------------------------------------------- order bookkeeping
 
   private findOpen(account: Account, ref: { clientOrderId?: string; venueOrderId?: string }): RestingOrder | undefined {
     if (ref.venueOrderId !== undefined) {
-      const o = this.openById.get(ref.venueOrderId);
+      const o = this.openByVenueId(ref.venueOrderId);
       return o !== undefined && o.account === account.index ? o : undefined;
     }
-    if (ref.clientOrderId !== undefined) return this.openByAccount.get(account.index)!.get(ref.clientOrderId);
+    if (ref.clientOrderId !== undefined) return account.open.get(ref.clientOrderId);
     return undefined;
   }
 
-  private forgetOpen(account: Account, order: RestingOrder): void {
-    const map = this.openByAccount.get(account.index)!;
-    if (map.get(order.clientOrderId) === order) {
-      map.delete(order.clientOrderId);
-      account.openOrderCount--;
+  private openByVenueId(venueOrderId: string): RestingOrder | undefined {
+    let index = this.openById;
+    if (index === undefined) {
+      index = new Map();
+      for (const account of this.accounts) {
+        for (const order of account.open.values()) index.set(order.venueOrderId, order);
+      }
+      this.openById = index;
     }
-    this.openById.delete(order.venueOrderId);
+    return index.get(venueOrderId);
   }
 
-  private removeResting(order: RestingOrder, status: 'canceled' | 'expired', reason: string): VenueOrder {
+  private rememberOpen(account: Account, order: RestingOrder): void {
+    account.open.set(order.clientOrderId, order);
+    this.openById?.set(order.venueOrderId, order);
+    account.openOrderCount++;
+    if (order.reduceOnly) account.reduceOnlyOpen++;
+  }
+
+  private forgetOpen(account: Account, order: RestingOrder): void {
+    if (account.open.remove(order)) {
+      account.openOrderCount--;
+      if (order.reduceOnly) account.reduceOnlyOpen--;
+    }
+    this.openById?.delete(order.venueOrderId);
+  }
+
+  private removeResting(order: RestingOrder, status: 'canceled' | 'expired', reason: string, wantView: boolean): VenueOrder | undefined {
     const account = this.accounts[order.account]!;
-    const inst = this.instrumentMap.get(order.symbol)!;
-    const book = this.books.get(order.symbol)!;
-    book.sideOf(order.side).remove(order);
-    book.sequence++;
+    const market = this.marketOf(order.symbol);
+    market.engine.remove(order);
     this.forgetOpen(account, order);
-    this.releaseLock(account, inst, order);
+    this.releaseLock(account, market, order);
     order.updatedAt = this.clock.now();
-    return this.closeOrder(order, status, reason);
+    return this.closeOrder(account, order, status, reason, wantView);
   }
 
-  /** Records a finished order and tells its account. */
-  private closeOrder(order: RestingOrder, status: VenueOrderStatus, reason: string | undefined): VenueOrder {
-    const account = this.accounts[order.account]!;
+  /** Records a finished order and tells its account; the view is built only if someone needs it. */
+  private closeOrder(account: Account, order: RestingOrder, status: VenueOrderStatus, reason: string | undefined, wantView: boolean): VenueOrder | undefined {
+    const history = account.history;
+    if (history === undefined) return wantView ? this.toVenueOrder(order, status, reason) : undefined;
     const venueOrder = this.toVenueOrder(order, status, reason);
-    const history = this.tracked.get(account.index);
-    if (history === undefined) return venueOrder;
     history.orders.set(order.venueOrderId, venueOrder);
     history.clientIndex.set(order.clientOrderId, order.venueOrderId);
     if (history.orders.size > this.historyLimit) {
@@ -893,11 +979,11 @@ export class SimExchange {
     return venueOrder;
   }
 
-  private cancelStaleReduceOnly(account: Account, inst: Instrument): void {
-    if (account.openOrderCount === 0) return;
-    for (const order of [...this.openByAccount.get(account.index)!.values()]) {
-      if (order.symbol === inst.symbol && order.reduceOnly && this.reducingLots(account, inst, order.side) === 0) {
-        this.removeResting(order, 'expired', 'reduce-only order no longer reduces the position');
+  private cancelStaleReduceOnly(account: Account, market: SymbolMarket): void {
+    if (account.reduceOnlyOpen === 0) return;
+    for (const order of [...account.open.values()]) {
+      if (order.symbol === market.symbol && order.reduceOnly && this.reducingLots(account, market.inst, order.side) === 0) {
+        this.removeResting(order, 'expired', 'reduce-only order no longer reduces the position', false);
       }
     }
   }
@@ -907,6 +993,52 @@ export class SimExchange {
     return { ok: false, error };
   }
 
+  // ---------------------------------------------------------------- lookups
+
+  private account(name: string): Account {
+    const account = this.accountsByName.get(name);
+    if (account === undefined) throw new EngineError('INVALID_ARGUMENT', `unknown simulated account "${name}"`);
+    return account;
+  }
+
+  private findMarket(symbol: string): SymbolMarket | undefined {
+    const last = this.lastMarket;
+    if (last !== undefined && last.symbol === symbol) return last;
+    const market = this.markets.get(symbol);
+    if (market !== undefined) this.lastMarket = market;
+    return market;
+  }
+
+  private market(symbol: string): SymbolMarket {
+    const market = this.findMarket(symbol);
+    if (market === undefined) throw new EngineError('UNKNOWN_SYMBOL', `unknown symbol "${symbol}" on the simulated exchange`, { details: { symbol } });
+    return market;
+  }
+
+  /** The market of a symbol known to exist (an order's). */
+  private marketOf(symbol: string): SymbolMarket {
+    return this.findMarket(symbol)!;
+  }
+
+  /** The account's view of a market, made on first use. */
+  private view(account: Account, market: SymbolMarket): AccountMarket {
+    let view = account.markets[market.index];
+    if (view === undefined || view.owner !== market) {
+      view = new AccountMarket(market);
+      account.markets[market.index] = view;
+    }
+    return view;
+  }
+
+  private feesOf(account: Account, market: SymbolMarket, view: AccountMarket): FeeConstants {
+    const schedule = account.fees ?? this.defaultFees;
+    if (view.feeSchedule !== schedule || view.fees === undefined) {
+      view.feeSchedule = schedule;
+      view.fees = market.fees(schedule);
+    }
+    return view.fees;
+  }
+
   // ---------------------------------------------------------------- perps: margin, funding, ADL
 
   private checkMargins(inst: Instrument): void {
@@ -914,7 +1046,7 @@ export class SimExchange {
       if (account === this.insurance || account.positions.size === 0) continue;
       const pos = account.positions.get(inst.symbol);
       if (pos === undefined || pos.qtyLots === 0) continue;
-      const summary = this.marginSummary(account.name, inst.marginAsset);
+      const summary = this.marginSummaryOf(account, inst.marginAsset);
       if (summary.marginBalance < summary.maintenanceMargin) {
         this.liquidate(account, inst.marginAsset);
       } else if (summary.marginBalance < summary.maintenanceMargin * 2n) {
@@ -936,8 +1068,8 @@ export class SimExchange {
   /** Closes every position of the account at the mark against the insurance fund. */
   private liquidate(account: Account, marginAsset: string): void {
     this.counters.liquidations++;
-    for (const order of [...this.openByAccount.get(account.index)!.values()]) {
-      if (this.instrumentMap.get(order.symbol)!.kind === 'perp') this.removeResting(order, 'canceled', 'liquidation');
+    for (const order of [...account.open.values()]) {
+      if (this.instrumentMap.get(order.symbol)!.kind === 'perp') this.removeResting(order, 'canceled', 'liquidation', false);
     }
     const wallet = account.balance(marginAsset);
     for (const [symbol, pos] of account.positions) {
@@ -973,7 +1105,7 @@ export class SimExchange {
         message: `${symbol} position of ${inst.lotsToQty(Math.abs(qty))} was liquidated at ${fx.format(mark)}`,
         details: { qty: inst.lotsToQty(qty < 0 ? -qty : qty), side: qty > 0 ? 'long' : 'short', markPrice: fx.format(mark) },
       });
-      const listeners = this.accountListeners.get(account.index);
+      const listeners = account.listeners;
       if (listeners !== undefined) {
         const position = this.positionOf(account, symbol);
         for (const l of listeners) l.position?.(position);
@@ -990,7 +1122,7 @@ export class SimExchange {
   private applyFunding(): void {
     for (const inst of this.instrumentMap.values()) {
       if (inst.kind !== 'perp') continue;
-      const book = this.books.get(inst.symbol)!;
+      const book = this.marketOf(inst.symbol).book;
       const mark = this.markPrice(inst.symbol);
       const index = this.marks.get(inst.symbol)?.index ?? mark;
       if (index === 0n) continue;
@@ -1048,17 +1180,36 @@ export class SimExchange {
 
   // ---------------------------------------------------------------- views and events
 
-  private account(name: string): Account {
-    const account = this.accountsByName.get(name);
-    if (account === undefined) throw new EngineError('INVALID_ARGUMENT', `unknown simulated account "${name}"`);
-    return account;
+  private marginSummaryOf(account: Account, asset: string): MarginSummary {
+    const b = account.balance(asset);
+    let upnl = 0n;
+    let maintenance = 0n;
+    let initial = 0n;
+    for (const [symbol, pos] of account.positions) {
+      const inst = this.instrument(symbol);
+      if (inst.marginAsset !== asset) continue;
+      const mark = this.markPrice(symbol);
+      upnl += unrealizedPnl(pos, inst, mark);
+      maintenance += positionMaintenanceMargin(pos, inst, mark, this.maintenanceRate);
+      initial += positionInitialMargin(pos, inst, mark);
+    }
+    const marginBalance = b.total + upnl;
+    return {
+      asset,
+      walletBalance: b.total,
+      marginBalance,
+      maintenanceMargin: maintenance,
+      initialMargin: initial + b.locked,
+      availableBalance: fx.max(0n, marginBalance - initial - b.locked),
+      updatedAt: this.clock.now(),
+    };
   }
 
   private balanceOf(account: Account, asset: string): Balance {
     const b = account.balance(asset);
     const isMargin = [...account.positions.keys()].some((s) => this.instrumentMap.get(s)?.marginAsset === asset);
     if (!isMargin) return { asset, total: b.total, locked: b.locked, free: b.total - b.locked };
-    const summary = this.marginSummary(account.name, asset);
+    const summary = this.marginSummaryOf(account, asset);
     return { asset, total: b.total, locked: summary.initialMargin, free: summary.availableBalance };
   }
 
@@ -1066,7 +1217,7 @@ export class SimExchange {
     const pos = account.position(symbol);
     const inst = this.instrument(symbol);
     const mark = this.markPrice(symbol);
-    const summary = this.marginSummary(account.name, inst.marginAsset);
+    const summary = this.marginSummaryOf(account, inst.marginAsset);
     const ownUpnl = unrealizedPnl(pos, inst, mark);
     // equity from everything but this position's own mark-to-market
     const otherEquity = summary.marginBalance - ownUpnl;
@@ -1106,20 +1257,20 @@ export class SimExchange {
   }
 
   private emitOrder(account: Account, order: VenueOrder): void {
-    const listeners = this.accountListeners.get(account.index);
+    const listeners = account.listeners;
     if (listeners === undefined) return;
     for (const l of listeners) l.order?.(order);
   }
 
   private emitBalances(account: Account, assets: readonly string[]): void {
-    const listeners = this.accountListeners.get(account.index);
+    const listeners = account.listeners;
     if (listeners === undefined || listeners.size === 0) return;
     const balances = assets.map((a) => this.balanceOf(account, a));
     for (const l of listeners) l.balances?.(balances);
   }
 
   private emitRisk(account: Account, event: SimRiskEvent): void {
-    const listeners = this.accountListeners.get(account.index);
+    const listeners = account.listeners;
     if (listeners === undefined) return;
     for (const l of listeners) l.risk?.(event);
   }
@@ -1178,6 +1329,9 @@ export class SimExchange {
     setSequences(order: number, trade: number): void;
     restOrder(order: RestingOrder): void;
   } {
+    // whoever holds the raw accounts may replace balance or position objects: drop the views
+    // that point at them (they are rebuilt on the next order)
+    for (const account of this.accounts) account.markets.length = 0;
     return {
       accounts: this.accounts,
       tracked: this.tracked,
@@ -1187,13 +1341,8 @@ export class SimExchange {
         this.tradeSeq = trade;
       },
       restOrder: (order) => {
-        const book = this.books.get(order.symbol)!;
-        book.sideOf(order.side).add(order);
-        book.sequence++;
-        const account = this.accounts[order.account]!;
-        this.openByAccount.get(account.index)!.set(order.clientOrderId, order);
-        this.openById.set(order.venueOrderId, order);
-        account.openOrderCount++;
+        this.marketOf(order.symbol).engine.rest(order);
+        this.rememberOpen(this.accounts[order.account]!, order);
       },
     };
   }
@@ -1201,6 +1350,20 @@ export class SimExchange {
 
 function statusOf(order: RestingOrder): VenueOrderStatus {
   return order.filledLots > 0 ? 'partially_filled' : 'open';
+}
+
+function freeOf(balance: AssetBalance | undefined): Fixed {
+  return balance === undefined ? 0n : balance.total - balance.locked;
+}
+
+/** Whether instrument.validateOrder refuses the order (the slow, exact check behind plainlyValid). */
+function breaksInstrumentRule(inst: Instrument, priceTicks: number | undefined, qtyLots: number): boolean {
+  try {
+    inst.validateOrder(priceTicks, qtyLots);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function insufficient(message: string): EngineError {

@@ -1,6 +1,10 @@
 export * from './exchange.ts';
-export { MatchingBook, BookSide, PriceLevel } from './book.ts';
-export type { RestingOrder } from './book.ts';
+export { MatchingBook, BookSide, PriceLevel, newRestingOrder } from './book.ts';
+export type { RestingOrder, RestingOrderInit } from './book.ts';
+export { MatchingEngine, restsAfterMatch } from './matching.ts';
+export type { PlaceOutcome, Settlement, StopReason } from './matching.ts';
 export * from './venue.ts';
 export * from './price-path.ts';
 export * from './market.ts';
+export * from './world.ts';
+export * from './state.ts';

@@ -5,6 +5,9 @@
 // accounts up to the last 10^-18 unit of rounding.
 import { fx } from '@mm/core';
 import type { Fixed, Instrument, MarginType, StpMode } from '@mm/core';
+import type { AccountListener, TrackedHistory } from './listeners.ts';
+import { OpenOrders } from './open-orders.ts';
+import type { FeeConstants } from './symbol-market.ts';
 
 export interface AssetBalance {
   total: Fixed;
@@ -26,12 +29,41 @@ export interface FeeSchedule {
   readonly taker: Fixed;
 }
 
+/**
+ * One account's hold on one symbol: the balances and position an order there touches, found once
+ * instead of by asset name on every order and fill. Entries are filled in only where the ledger
+ * itself would create them, so queries list exactly the assets they always did. Balance and
+ * position objects are never replaced once created, which is what makes holding them safe.
+ */
+export class AccountMarket {
+  /** Spot: the base asset. Unused for perps. */
+  base: AssetBalance | undefined = undefined;
+  /** Spot: the quote asset; perps: the margin asset. */
+  quote: AssetBalance | undefined = undefined;
+  position: PositionState | undefined = undefined;
+  /** The fee schedule `fees` was derived from; the account's schedule can be changed at any time. */
+  feeSchedule: FeeSchedule | undefined = undefined;
+  fees: FeeConstants | undefined = undefined;
+
+  /** `owner` is the market record this view was made for; a re-added instrument gets a new one. */
+  constructor(readonly owner: object) {}
+}
+
 export class Account {
   readonly balances = new Map<string, AssetBalance>();
   readonly positions = new Map<string, PositionState>();
-  /** Open orders by venue order id. */
+  /** Open orders by client order id. */
+  readonly open = new OpenOrders();
+  /** Size of `open`. */
   openOrderCount = 0;
+  /** Open reduce-only orders: most accounts have none, and then nothing needs re-checking after a fill. */
+  reduceOnlyOpen = 0;
   marginCallActive = false;
+  /** Order history and fills, for tracked accounts only. */
+  history: TrackedHistory | undefined = undefined;
+  listeners: Set<AccountListener> | undefined = undefined;
+  /** Per-symbol views, indexed by the exchange's market index. */
+  readonly markets: (AccountMarket | undefined)[] = [];
 
   constructor(
     readonly index: number,
@@ -50,6 +82,11 @@ export class Account {
     return b;
   }
 
+  /** The balance if the account has ever held the asset; never creates one. */
+  existingBalance(asset: string): AssetBalance | undefined {
+    return this.balances.get(asset);
+  }
+
   free(asset: string): Fixed {
     const b = this.balances.get(asset);
     return b === undefined ? 0n : b.total - b.locked;
@@ -63,6 +100,13 @@ export class Account {
     }
     return p;
   }
+}
+
+/** BigInts of small whole numbers, made once: lot counts reach bigint arithmetic on every fill. */
+const SMALL_BIGINTS: readonly bigint[] = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+
+export function bigOf(n: number): bigint {
+  return n >= 0 && n < 4096 ? SMALL_BIGINTS[n]! : BigInt(n);
 }
 
 /**

@@ -8,8 +8,9 @@
 import { fx } from '@mm/core';
 import type { Clock, Instrument, OrderRequest, Rng, Side, TimerHandle } from '@mm/core';
 import type { SimExchange } from './exchange.ts';
+import { Ladder } from './ladder.ts';
 import { PricePath } from './price-path.ts';
-import type { PricePathConfig } from './price-path.ts';
+import type { PathStep, PricePathConfig } from './price-path.ts';
 
 export interface LiquidityConfig {
   /** Levels per side. */
@@ -58,6 +59,12 @@ export const DEFAULT_LIQUIDITY: LiquidityConfig = { levels: 12, innerBps: 12, st
 export const DEFAULT_TAKERS: TakerConfig = { perSecond: 0.5, medianNotional: 150, sizeSigma: 0.9, informedShare: 0.15, informedLeadMs: 20_000, buyShare: 0.5, maxSlippageBps: 40 };
 export const DEFAULT_ARBITRAGE: ArbitrageConfig = { thresholdBps: 8, reactionMs: 250 };
 
+const SIDES: readonly Side[] = ['buy', 'sell'];
+/** Levels an arbitrageur looks through. */
+const ARBITRAGE_DEPTH = 50;
+/** The simulator's timers never await anything, so the clock need not wait for promises. */
+const PURE = { pure: true } as const;
+
 export class MarketSimulator {
   readonly symbol: string;
   /** Events this simulator generated (price steps, orders, cancels), for throughput figures. */
@@ -75,12 +82,23 @@ export class MarketSimulator {
   private readonly rngLiquidity: Rng;
   private readonly rngTakers: Rng;
   private fair: number;
-  private readonly timers = new Set<TimerHandle>();
   private requotePending = false;
   private running = false;
   private seq = 0;
-  /** Our background ladder: price → client id, per side. */
-  private readonly ladder: Record<Side, Map<number, string>> = { buy: new Map(), sell: new Map() };
+  /** Our background ladder, per side. */
+  private readonly ladder: Record<Side, Ladder> = { buy: new Ladder(), sell: new Ladder() };
+  /** Scratch for requote: the ladder prices wanted at the current fair price, without repeats. */
+  private readonly wanted: Record<Side, number[]> = { buy: [], sell: [] };
+  // One pending timer per activity (arbitrage sweeps can overlap: first in, first out). The
+  // callbacks are bound once; per-timer closures and a set of handles would be garbage on
+  // every simulated event.
+  private stepTimer: TimerHandle | undefined;
+  private requoteTimer: TimerHandle | undefined;
+  private churnTimer: TimerHandle | undefined;
+  private takerTimer: TimerHandle | undefined;
+  private readonly sweepTimers: TimerHandle[] = [];
+  /** The path step the step timer is waiting for. */
+  private pendingStep: PathStep | undefined;
 
   constructor(
     private readonly exchange: SimExchange,
@@ -125,8 +143,15 @@ export class MarketSimulator {
 
   stop(): void {
     this.running = false;
-    for (const t of this.timers) this.clock.clearTimer(t);
-    this.timers.clear();
+    this.clock.clearTimer(this.stepTimer);
+    this.clock.clearTimer(this.requoteTimer);
+    this.clock.clearTimer(this.churnTimer);
+    this.clock.clearTimer(this.takerTimer);
+    for (const t of this.sweepTimers) this.clock.clearTimer(t);
+    this.stepTimer = this.requoteTimer = this.churnTimer = this.takerTimer = undefined;
+    this.sweepTimers.length = 0;
+    // the pending requote is gone with its timer; a restart must be able to schedule one again
+    this.requotePending = false;
   }
 
   // ---------------------------------------------------------------- fair price
@@ -134,22 +159,37 @@ export class MarketSimulator {
   private scheduleNextStep(): void {
     const step = this.path.next();
     if (step === undefined) return; // a replay that has ended
-    const delay = Math.max(0, step.time - this.clock.now());
-    this.after(delay, () => {
-      this.events++;
-      this.applyFair(step.price);
-      if (step.trade !== undefined) this.replayTrade(step.trade.side, step.trade.qty);
-      if (!this.requotePending) {
-        this.requotePending = true;
-        this.after(this.liquidity.reactionMs * (0.5 + this.rngLiquidity.next()), () => {
-          this.requotePending = false;
-          this.requote();
-        });
-      }
-      if (this.arbitrage.thresholdBps > 0) this.after(this.arbitrage.reactionMs, () => this.arbitrageSweep());
-      this.scheduleNextStep();
-    });
+    this.pendingStep = step;
+    this.stepTimer = this.clock.setTimeout(this.onStep, Math.max(0, step.time - this.clock.now()), PURE);
   }
+
+  private readonly onStep = (): void => {
+    this.stepTimer = undefined;
+    const step = this.pendingStep;
+    if (!this.running || step === undefined) return;
+    this.events++;
+    this.applyFair(step.price);
+    if (step.trade !== undefined) this.replayTrade(step.trade.side, step.trade.qty);
+    if (!this.requotePending) {
+      this.requotePending = true;
+      this.requoteTimer = this.clock.setTimeout(this.onRequote, this.liquidity.reactionMs * (0.5 + this.rngLiquidity.next()), PURE);
+    }
+    if (this.arbitrage.thresholdBps > 0) this.sweepTimers.push(this.clock.setTimeout(this.onSweep, this.arbitrage.reactionMs, PURE));
+    this.scheduleNextStep();
+  };
+
+  private readonly onRequote = (): void => {
+    this.requoteTimer = undefined;
+    if (!this.running) return;
+    this.requotePending = false;
+    this.requote();
+  };
+
+  private readonly onSweep = (): void => {
+    // sweeps share one delay, so they fire in the order they were scheduled
+    this.sweepTimers.shift();
+    if (this.running) this.arbitrageSweep();
+  };
 
   private applyFair(price: number): void {
     this.fair = price;
@@ -160,25 +200,33 @@ export class MarketSimulator {
 
   /** Re-centres the ladder: keeps levels still wanted (they keep their queue place), replaces the rest. */
   private requote(): void {
-    const wanted: Record<Side, Set<number>> = { buy: new Set(), sell: new Set() };
+    const buy = this.wanted.buy;
+    const sell = this.wanted.sell;
+    buy.length = 0;
+    sell.length = 0;
     for (let i = 0; i < this.liquidity.levels; i++) {
       const offset = (this.liquidity.innerBps + i * this.liquidity.stepBps) / 10_000;
-      wanted.buy.add(Math.floor((this.fair * (1 - offset)) / this.tick));
-      wanted.sell.add(Math.ceil((this.fair * (1 + offset)) / this.tick));
+      addOnce(buy, Math.floor((this.fair * (1 - offset)) / this.tick));
+      addOnce(sell, Math.ceil((this.fair * (1 + offset)) / this.tick));
     }
-    const open = new Set(this.exchange.openOrders(this.makerAccount, this.symbol).map((o) => o.clientOrderId));
-    for (const side of ['buy', 'sell'] as const) {
+    // ask the exchange about the orders we placed instead of listing every open order
+    for (const side of SIDES) {
       const ladder = this.ladder[side];
-      for (const [price, id] of ladder) {
-        if (!open.has(id)) {
-          ladder.delete(price);
-        } else if (!wanted[side].has(price)) {
-          this.exchange.cancel(this.makerAccount, { symbol: this.symbol, clientOrderId: id });
-          ladder.delete(price);
+      const want = this.wanted[side];
+      for (let i = 0; i < ladder.size; ) {
+        const price = ladder.priceAt(i);
+        const id = ladder.idAt(i);
+        if (!this.exchange.isOpen(this.makerAccount, this.symbol, id)) {
+          ladder.removeAt(i);
+        } else if (!want.includes(price)) {
+          this.exchange.cancelIfOpen(this.makerAccount, this.symbol, id);
+          ladder.removeAt(i);
           this.events++;
+        } else {
+          i++;
         }
       }
-      for (const price of wanted[side]) {
+      for (const price of want) {
         if (!ladder.has(price) && price > 0) this.placeMaker(side, price);
       }
     }
@@ -187,45 +235,54 @@ export class MarketSimulator {
   private placeMaker(side: Side, priceTicks: number): void {
     const lots = this.lotsFor(this.rngLiquidity.logNormal(this.liquidity.medianNotional, this.liquidity.sizeSigma), priceTicks);
     const id = `bg${++this.seq}`;
-    const result = this.exchange.submit(this.makerAccount, order(id, this.symbol, side, 'POST_ONLY', priceTicks, lots));
+    const status = this.exchange.submitForStatus(this.makerAccount, order(id, this.symbol, side, 'POST_ONLY', priceTicks, lots));
     this.events++;
-    if (result.ok && result.order.status === 'open') this.ladder[side].set(priceTicks, id);
+    if (status === 'open') this.ladder[side].add(priceTicks, id);
   }
 
   private scheduleChurn(): void {
     if (this.liquidity.churnPerSecond <= 0) return;
-    this.after(this.rngLiquidity.exponential(this.liquidity.churnPerSecond) * 1_000, () => {
-      const side: Side = this.rngLiquidity.bool() ? 'buy' : 'sell';
-      const ladder = this.ladder[side];
-      if (ladder.size > 0) {
-        const prices = [...ladder.keys()];
-        const price = prices[this.rngLiquidity.int(0, prices.length - 1)]!;
-        this.exchange.cancel(this.makerAccount, { symbol: this.symbol, clientOrderId: ladder.get(price)! });
-        ladder.delete(price);
-        this.events++;
-        this.placeMaker(side, price);
-      }
-      this.scheduleChurn();
-    });
+    this.churnTimer = this.clock.setTimeout(this.onChurn, this.rngLiquidity.exponential(this.liquidity.churnPerSecond) * 1_000, PURE);
   }
+
+  /** Cancels a random quote of a random side and places it again at the back of its level. */
+  private readonly onChurn = (): void => {
+    this.churnTimer = undefined;
+    if (!this.running) return;
+    const side: Side = this.rngLiquidity.bool() ? 'buy' : 'sell';
+    const ladder = this.ladder[side];
+    if (ladder.size > 0) {
+      const i = this.rngLiquidity.int(0, ladder.size - 1);
+      const price = ladder.priceAt(i);
+      this.exchange.cancelIfOpen(this.makerAccount, this.symbol, ladder.idAt(i));
+      ladder.removeAt(i);
+      this.events++;
+      this.placeMaker(side, price);
+    }
+    this.scheduleChurn();
+  };
 
   // ---------------------------------------------------------------- takers
 
   private scheduleTaker(): void {
     if (this.takers.perSecond <= 0) return;
-    this.after(this.rngTakers.exponential(this.takers.perSecond) * 1_000, () => {
-      const rng = this.rngTakers;
-      let side: Side;
-      if (rng.bool(this.takers.informedShare)) {
-        const ahead = this.path.priceAt(this.clock.now() + this.takers.informedLeadMs);
-        side = ahead >= this.fair ? 'buy' : 'sell';
-      } else {
-        side = rng.bool(this.takers.buyShare) ? 'buy' : 'sell';
-      }
-      this.take(this.takerAccount, side, this.lotsFor(rng.logNormal(this.takers.medianNotional, this.takers.sizeSigma), this.fair / this.tick));
-      this.scheduleTaker();
-    });
+    this.takerTimer = this.clock.setTimeout(this.onTaker, this.rngTakers.exponential(this.takers.perSecond) * 1_000, PURE);
   }
+
+  private readonly onTaker = (): void => {
+    this.takerTimer = undefined;
+    if (!this.running) return;
+    const rng = this.rngTakers;
+    let side: Side;
+    if (rng.bool(this.takers.informedShare)) {
+      const ahead = this.path.priceAt(this.clock.now() + this.takers.informedLeadMs);
+      side = ahead >= this.fair ? 'buy' : 'sell';
+    } else {
+      side = rng.bool(this.takers.buyShare) ? 'buy' : 'sell';
+    }
+    this.take(this.takerAccount, side, this.lotsFor(rng.logNormal(this.takers.medianNotional, this.takers.sizeSigma), this.fair / this.tick));
+    this.scheduleTaker();
+  };
 
   private replayTrade(side: Side, qty: number): void {
     const lots = Math.max(this.inst.minQtyLots, Math.round(qty / Number(this.inst.lotSize)));
@@ -236,7 +293,7 @@ export class MarketSimulator {
     const slip = this.takers.maxSlippageBps / 10_000;
     const limit = side === 'buy' ? Math.ceil((this.fair * (1 + slip)) / this.tick) : Math.floor((this.fair * (1 - slip)) / this.tick);
     if (limit <= 0) return;
-    this.exchange.submit(account, order(`tk${++this.seq}`, this.symbol, side, 'IOC', limit, lots));
+    this.exchange.submitForStatus(account, order(`tk${++this.seq}`, this.symbol, side, 'IOC', limit, lots));
     this.events++;
   }
 
@@ -248,17 +305,17 @@ export class MarketSimulator {
     const sellAbove = Math.ceil((this.fair * (1 + thr)) / this.tick);
     const ask = book.asks.bestPrice();
     if (ask !== undefined && ask <= buyBelow) {
-      const lots = liquidityThrough(book.asks.top(50), (p) => p <= buyBelow);
+      const lots = book.asks.lotsThrough(buyBelow, ARBITRAGE_DEPTH);
       if (lots > 0) {
-        this.exchange.submit(this.arbAccount, order(`ar${++this.seq}`, this.symbol, 'buy', 'IOC', buyBelow, lots));
+        this.exchange.submitForStatus(this.arbAccount, order(`ar${++this.seq}`, this.symbol, 'buy', 'IOC', buyBelow, lots));
         this.events++;
       }
     }
     const bid = book.bids.bestPrice();
     if (bid !== undefined && bid >= sellAbove) {
-      const lots = liquidityThrough(book.bids.top(50), (p) => p >= sellAbove);
+      const lots = book.bids.lotsThrough(sellAbove, ARBITRAGE_DEPTH);
       if (lots > 0) {
-        this.exchange.submit(this.arbAccount, order(`ar${++this.seq}`, this.symbol, 'sell', 'IOC', sellAbove, lots));
+        this.exchange.submitForStatus(this.arbAccount, order(`ar${++this.seq}`, this.symbol, 'sell', 'IOC', sellAbove, lots));
         this.events++;
       }
     }
@@ -284,29 +341,13 @@ export class MarketSimulator {
       this.exchange.setLeverage(account, this.symbol, 10);
     }
   }
-
-  private after(ms: number, fn: () => void): void {
-    const handle = this.clock.setTimeout(
-      () => {
-        this.timers.delete(handle);
-        if (this.running) fn();
-      },
-      ms,
-      { pure: true },
-    );
-    this.timers.add(handle);
-  }
 }
 
 function order(id: string, symbol: string, side: Side, tif: 'POST_ONLY' | 'IOC', priceTicks: number, qtyLots: number): OrderRequest {
   return { clientOrderId: id, symbol, side, type: 'limit', timeInForce: tif, priceTicks, qtyLots };
 }
 
-function liquidityThrough(levels: readonly { priceTicks: number; qtyLots: number }[], within: (price: number) => boolean): number {
-  let lots = 0;
-  for (const level of levels) {
-    if (!within(level.priceTicks)) break;
-    lots += level.qtyLots;
-  }
-  return lots;
+/** Appends `value` unless already present: a set that keeps insertion order, for a handful of prices. */
+function addOnce(values: number[], value: number): void {
+  if (!values.includes(value)) values.push(value);
 }

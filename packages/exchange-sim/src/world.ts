@@ -9,6 +9,14 @@ import type { ArbitrageConfig, LiquidityConfig, TakerConfig } from './market.ts'
 import type { PricePathConfig } from './price-path.ts';
 import { SimVenue, TYPICAL_LATENCY } from './venue.ts';
 import type { LatencyModel } from './venue.ts';
+import { exportSimState, importSimState } from './state.ts';
+import type { SimState } from './state.ts';
+
+/** What a paper world saves: the exchange and where each simulated market's price had got to. */
+export interface PaperWorldState {
+  readonly exchange: SimState;
+  readonly fairPrices: Readonly<Record<string, number>>;
+}
 
 export interface PaperMarketSpec {
   readonly instrument: InstrumentDef;
@@ -33,6 +41,8 @@ export interface PaperWorldOptions {
   readonly bookIntervalMs?: number;
   /** How long a dropped stream stays down (fault injection). */
   readonly reconnectDelayMs?: number;
+  /** A saved state to continue from (accounts, orders, history, prices). */
+  readonly restore?: PaperWorldState;
 }
 
 /** Two demo markets: a low-priced spot token and a perpetual, both with a lively simulated market. */
@@ -77,16 +87,31 @@ export class PaperWorld {
       instruments: options.markets.map((m) => m.instrument),
       ...(options.fees === undefined ? {} : { fees: { maker: fx.parse(options.fees.maker), taker: fx.parse(options.fees.taker) } }),
     });
+    const resumeAt = options.restore?.fairPrices ?? {};
     this.simulators = options.markets.map(
       (m) =>
         new MarketSimulator(this.exchange, options.clock, this.rng.fork(`market/${m.instrument.symbol}`), {
           symbol: m.instrument.symbol,
-          path: m.path,
+          // a restored random walk carries on from where its price had got to
+          path: m.path.kind === 'random-walk' && resumeAt[m.instrument.symbol] !== undefined ? { ...m.path, startPrice: resumeAt[m.instrument.symbol]! } : m.path,
           ...(m.liquidity === undefined ? {} : { liquidity: m.liquidity }),
           ...(m.takers === undefined ? {} : { takers: m.takers }),
           ...(m.arbitrage === undefined ? {} : { arbitrage: m.arbitrage }),
         }),
     );
+    if (options.restore !== undefined) importSimState(this.exchange, options.restore.exchange);
+  }
+
+  /** Accounts of the simulated market's own participants: recreated on start, never saved. */
+  static isBackgroundAccount(name: string): boolean {
+    return name.includes(':');
+  }
+
+  exportState(): PaperWorldState {
+    return {
+      exchange: exportSimState(this.exchange, { skipAccount: (name) => PaperWorld.isBackgroundAccount(name) }),
+      fairPrices: Object.fromEntries(this.simulators.map((s) => [s.symbol, s.fairPrice])),
+    };
   }
 
   start(): void {
@@ -139,7 +164,10 @@ export class PaperWorld {
     return this.venue(`${accountId}-reference`, this.exchange.instrument(symbol).kind);
   }
 
+  /** Closes every venue and stops every timer of the world. */
   async closeAll(): Promise<void> {
+    this.stop();
     for (const venue of this.venues.values()) await venue.close();
+    this.exchange.dispose();
   }
 }
