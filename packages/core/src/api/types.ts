@@ -250,7 +250,12 @@ export interface HealthDto {
   readonly uptimeSeconds: number;
 }
 
-/** Messages the server pushes on /ws. At most 10 per second per bot for stats and book. */
+/**
+ * Messages the server pushes on /ws. Each WebSocket frame is a JSON ARRAY of these (WsFrame),
+ * sent at most every 100 ms: the latest stats and book per bot (coalesced) and every order,
+ * fill, risk and log event since the previous frame, so a bot never causes more than 10 updates
+ * per second.
+ */
 export type WsServerMessage =
   | { readonly type: 'hello'; readonly at: number }
   | { readonly type: 'bot'; readonly botId: string; readonly data: BotSummaryDto }
@@ -261,6 +266,8 @@ export type WsServerMessage =
   | { readonly type: 'fill'; readonly botId: string; readonly data: FillDto }
   | { readonly type: 'risk'; readonly botId: string; readonly data: RiskEventDto }
   | { readonly type: 'log'; readonly botId: string; readonly data: EventDto };
+
+export type WsFrame = readonly WsServerMessage[];
 
 /** Messages the dashboard may send: which bot's detail stream (book, orders) it wants. */
 export type WsClientMessage = { readonly type: 'subscribe'; readonly botId: string | undefined };

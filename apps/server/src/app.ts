@@ -1,0 +1,234 @@
+// The composition root: storage, the paper world, venues, the bot manager, the HTTP API, the
+// dashboard stream and the static dashboard, wired together. `createApp` builds everything and
+// `listen` serves it; `close` stops bots (cancelling their orders), flushes storage and exits.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import { LiveClock, botConfigSchema } from '@mm/core';
+import { BotManager } from '@mm/engine';
+import { DEMO_MARKETS, PaperWorld } from '@mm/exchange-sim';
+import { openStorage } from '@mm/storage';
+import type { Storage } from '@mm/storage';
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { LoginLimiter } from './auth/login-limiter.ts';
+import { hashPassword } from './auth/passwords.ts';
+import { SESSION_COOKIE, SessionStore } from './auth/sessions.ts';
+import type { ActiveSession } from './auth/sessions.ts';
+import { BotService } from './bots/service.ts';
+import { allowedOrigins, loadEnv } from './env.ts';
+import type { ServerEnv } from './env.ts';
+import { accountRoutes } from './http/account-routes.ts';
+import { authRoutes } from './http/auth-routes.ts';
+import { botRoutes } from './http/bot-routes.ts';
+import { installErrorHandler, installNotFound } from './http/errors.ts';
+import { Routes } from './http/route.ts';
+import { installSecurity } from './http/security.ts';
+import { settingsRoutes } from './http/settings-routes.ts';
+import { systemRoutes } from './http/system-routes.ts';
+import { PaperPersistence, loadPaperState } from './paper-state.ts';
+import { VenueRegistry } from './venues/registry.ts';
+import { WsHub } from './ws/hub.ts';
+
+export const VERSION = '0.1.0';
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Log paths that must never reach a log line. */
+export const REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.apiKey',
+  '*.apiSecret',
+  '*.secret',
+  '*.memo',
+  '*.signerPrivateKey',
+  '*.botToken',
+  '*.credentials',
+  'credentials',
+  'password',
+];
+
+export interface App {
+  readonly env: ServerEnv;
+  readonly http: FastifyInstance;
+  readonly storage: Storage;
+  readonly manager: BotManager;
+  readonly bots: BotService;
+  readonly world: PaperWorld;
+  readonly logger: Logger;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly env?: ServerEnv;
+  /** Where log lines go (tests capture them). */
+  readonly logStream?: NodeJS.WritableStream;
+}
+
+export async function createApp(options: AppOptions = {}): Promise<App> {
+  const env = options.env ?? loadEnv();
+  const logger = pino({ level: env.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } }, options.logStream ?? process.stdout);
+  const startedAt = Date.now();
+
+  const storage = await openStorage({ dataDir: env.DATA_DIR, ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), ...(env.APP_SECRET ? { appSecret: env.APP_SECRET } : {}), logger });
+  if ((await storage.accounts.get('paper')) === undefined) {
+    await storage.accounts.create({ id: 'paper', name: 'Paper', venue: 'sim', market: 'spot', live: false });
+  }
+
+  const clock = new LiveClock();
+  const restored = await loadPaperState(storage, logger);
+  const world = new PaperWorld({ clock, seed: env.PAPER_SEED, markets: DEMO_MARKETS, ...(restored === undefined ? {} : { restore: restored }) });
+  const paper = new PaperPersistence(world, storage, logger);
+  world.start();
+  paper.start();
+
+  const registry = new VenueRegistry(storage, world, clock);
+  const manager = new BotManager({ clock, journal: storage.journal, venues: registry, timings: { stopDeadlineMs: env.STOP_DEADLINE_MS } });
+  storage.journal.setInstrumentResolver((botId) => (manager.has(botId) ? manager.get(botId).instrument : undefined));
+  storage.journal.attach(manager.events);
+  storage.bus.on('health', (change) => logger.warn({ health: change }, change.state === 'ok' ? 'database reachable again' : 'database unreachable: bots hold new orders until it is back'));
+  manager.events.on('log', (e) => {
+    if (e.level === 'error') logger.error({ botId: e.botId }, e.message);
+  });
+
+  const bots = new BotService(storage, manager, registry);
+  await firstRun(env, storage, logger);
+
+  // one logger for everything; typed as Fastify's base logger so the instance keeps default generics
+  const http = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: process.env.TRUST_PROXY === 'true', forceCloseConnections: true });
+  const sessions = new SessionStore(storage, { ttlMs: env.SESSION_TTL_MINUTES * 60_000, idleMs: env.SESSION_IDLE_MINUTES * 60_000 });
+  const limiter = new LoginLimiter();
+  let origins = allowedOrigins(env, env.PORT);
+
+  await http.register(cookie);
+  await http.register(cors, {
+    credentials: true,
+    origin: (origin, cb) => cb(null, origin === undefined || origins.has(origin)),
+  });
+  await http.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  installSecurity(http, () => origins);
+  installErrorHandler(http);
+
+  const authenticate = async (request: FastifyRequest): Promise<ActiveSession | undefined> => sessions.resolve(request.cookies[SESSION_COOKIE]);
+  const audit = (request: FastifyRequest, user: string, action: string, details?: Record<string, unknown>) => {
+    void storage.audit.record({ username: user, ip: request.ip, action, ...(details === undefined ? {} : { details }) }).catch(() => undefined);
+  };
+  // every state-changing call is audit-logged with user and address
+  http.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    const session = (request as FastifyRequest & { session?: ActiveSession }).session;
+    if (session === undefined) return;
+    const params = request.params as { id?: string } | undefined;
+    void storage.audit
+      .record({ userId: session.userId, username: session.username, ip: request.ip, action: `${request.method} ${request.routeOptions.url ?? request.url}`, ...(params?.id === undefined ? {} : { target: params.id }), details: { status: reply.statusCode } })
+      .catch(() => undefined);
+  });
+
+  const routes = new Routes(http, authenticate);
+  authRoutes(routes, { storage, sessions, limiter, audit });
+  botRoutes(routes, bots, storage);
+  accountRoutes(routes, storage, registry, bots);
+  systemRoutes(routes, { storage, manager, registry, version: VERSION, startedAt, metricsToken: env.METRICS_TOKEN });
+  settingsRoutes(routes, storage);
+
+  const hub = new WsHub(manager, async (botId) => {
+    const record = await storage.bots.get(botId);
+    return record === undefined ? undefined : bots.summary(record);
+  });
+  http.get('/ws', {
+    websocket: true,
+    preValidation: async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && !origins.has(origin)) return reply.code(403).send({ error: { code: 'PERMISSION_DENIED', message: `origin ${origin} is not allowed` } });
+      if ((await authenticate(request)) === undefined) return reply.code(401).send({ error: { code: 'UNAUTHENTICATED', message: 'log in first' } });
+      return undefined;
+    },
+  }, (socket) => hub.add(socket));
+
+  const webDist = env.WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist');
+  const hasDashboard = existsSync(join(webDist, 'index.html'));
+  if (hasDashboard) await http.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
+  else logger.warn({ webDist }, 'the dashboard is not built; run `npm run build -w @mm/web` (npm start does it for you)');
+  installNotFound(http, hasDashboard);
+
+  await bots.restore((message) => logger.info(message));
+
+  let closed = false;
+  return {
+    env,
+    http,
+    storage,
+    manager,
+    bots,
+    world,
+    logger,
+    async listen() {
+      const address = await http.listen({ host: env.HOST, port: env.PORT });
+      const port = (http.server.address() as { port: number }).port;
+      origins = allowedOrigins(env, port);
+      return address;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      logger.info('shutting down: stopping bots and cancelling their orders');
+      const step = (name: string) => logger.debug({ step: name }, 'shutdown step');
+      hub.close();
+      step('hub');
+      await manager.stopAll('server shutting down');
+      step('bots');
+      paper.stop();
+      await paper.save();
+      step('paper');
+      world.stop();
+      await registry.closeAll();
+      step('venues');
+      await http.close();
+      step('http');
+      await storage.close();
+      step('storage');
+      logger.info('shut down cleanly');
+    },
+  };
+}
+
+/** First run: the admin from ADMIN_PASSWORD (if set) and the demo paper bot. */
+async function firstRun(env: ServerEnv, storage: Storage, logger: Logger): Promise<void> {
+  if ((await storage.users.count()) === 0 && env.ADMIN_PASSWORD !== undefined) {
+    await storage.users.create({ username: 'admin', passwordHash: await hashPassword(env.ADMIN_PASSWORD) });
+    logger.info('admin user created from ADMIN_PASSWORD');
+  }
+  if (!env.DEMO_BOT || (await storage.settings.get('demoBotCreated')) === true) return;
+  const config = botConfigSchema.parse({
+    name: 'Demo DEMOUSDT',
+    accountId: 'paper',
+    symbol: 'DEMOUSDT',
+    mode: 'paper',
+    marketMaking: {
+      bidLevels: 4,
+      askLevels: 4,
+      bidSpread: { minPct: 0.15, maxPct: 1.2 },
+      askSpread: { minPct: 0.15, maxPct: 1.2 },
+      bidBudgetQuote: '2000',
+      askBudgetBase: '4000',
+      distribution: 'VALLEY',
+      inventorySkew: { enabled: true, targetBasePct: 50, rangePct: 20, sizeFactor: 0.8, priceSkewPct: 0.1 },
+      refresh: { intervalMs: 3_000, tolerancePct: 0.1 },
+    },
+    volume: { enabled: true, dailyTargetQuote: '40000', minTradeQuote: '20', maxTradeQuote: '60', mode: 'MIXED', makerTimeoutMs: 15_000 },
+  });
+  const record = await storage.bots.create({ config, desiredState: 'running', changedBy: 'system' });
+  await storage.settings.set('demoBotCreated', true);
+  logger.info({ botId: record.id }, 'created the demo paper bot');
+}
+

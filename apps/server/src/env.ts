@@ -1,0 +1,47 @@
+// Server settings from the environment, validated once at start-up with clear messages.
+import { z } from 'zod';
+
+const envSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  APP_SECRET: z.string().optional(),
+  /** Sets the admin password on first run without the setup page (unattended installs). */
+  ADMIN_PASSWORD: z.string().min(10, 'ADMIN_PASSWORD must have at least 10 characters').optional(),
+  /** Extra origins allowed to call the API and open the WebSocket, comma-separated. */
+  CORS_ORIGINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the built dashboard is served from. */
+  WEB_DIST: z.string().optional(),
+  /** Create and start the demo paper bot on first run. */
+  DEMO_BOT: z.stringbool().default(true),
+  /** Session lifetime and idle timeout. */
+  SESSION_TTL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(12 * 60),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  /** Bearer token for scraping /metrics without a session (optional). */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Seed of the simulated paper market. */
+  PAPER_SEED: z.coerce.number().int().default(1),
+  /** Deadline for bots to cancel their orders on shutdown. */
+  STOP_DEADLINE_MS: z.coerce.number().int().min(1_000).default(10_000),
+});
+
+export type ServerEnv = z.output<typeof envSchema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Origins allowed for CORS and the WebSocket: the server's own plus CORS_ORIGINS. */
+export function allowedOrigins(env: ServerEnv, actualPort: number): Set<string> {
+  const own = [`http://127.0.0.1:${actualPort}`, `http://localhost:${actualPort}`];
+  if (env.HOST !== '127.0.0.1' && env.HOST !== '0.0.0.0' && env.HOST !== '::') own.push(`http://${env.HOST}:${actualPort}`);
+  const extra = env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  return new Set([...own, ...extra]);
+}

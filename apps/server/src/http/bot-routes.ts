@@ -1,0 +1,245 @@
+// Bots: CRUD, lifecycle actions, and everything the bot page shows.
+import { BOT_ACTIONS, EngineError, fx } from '@mm/core';
+import type { BookDto, ConfigVersionDto, HourlyVolumeDto, Page, VolumeDayDto } from '@mm/core';
+import type { Storage } from '@mm/storage';
+import { pacing, tradingDay } from '@mm/strategy';
+import { z } from 'zod';
+import { bookDto, eventDto, riskEventDto, statsPointDto, storedFillDto, storedOrderDto } from '../bots/dto.ts';
+import type { BotService } from '../bots/service.ts';
+import { idParams } from './auth-routes.ts';
+import type { Routes } from './route.ts';
+
+const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).optional(),
+};
+const timeRange = {
+  from: z.coerce.number().int().min(0).optional(),
+  to: z.coerce.number().int().min(0).optional(),
+};
+const actionParams = z.object({ id: z.string().min(1).max(64), action: z.enum(BOT_ACTIONS) });
+const allActionParams = z.object({ action: z.enum(BOT_ACTIONS) });
+const actionBody = z.object({ reason: z.string().max(200).optional() }).optional();
+
+function page<T, U>(p: { items: T[]; total: number; nextCursor: string | undefined }, map: (t: T) => U): Page<U> {
+  return { items: p.items.map(map), total: p.total, nextCursor: p.nextCursor };
+}
+
+function csvCell(value: string | number | undefined): string {
+  const s = value === undefined ? '' : String(value);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function botRoutes(routes: Routes, bots: BotService, storage: Storage): void {
+  routes.add({ method: 'GET', url: '/api/bots', summary: 'Every bot with its live state and stats', tag: 'bots', response: 'BotSummaryDto[]', handler: () => bots.list() });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/bots',
+    summary: 'Create a bot (stopped); 400 with field messages when the config is invalid',
+    tag: 'bots',
+    body: z.unknown(),
+    response: 'BotDetailDto',
+    handler: async ({ body, session, reply }) => {
+      const created = await bots.create(body, { user: session!.username });
+      reply.code(201);
+      return created;
+    },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/bots/validate',
+    summary: 'Validate a bot config without saving it',
+    tag: 'bots',
+    body: z.unknown(),
+    response: '{ ok: true, config } or 400 with field messages',
+    handler: async ({ body }) => ({ ok: true, config: await bots.validate(body) }),
+  });
+
+  routes.add({ method: 'GET', url: '/api/bots/:id', summary: 'One bot: config, state, stats, risk', tag: 'bots', params: idParams, response: 'BotDetailDto', handler: ({ params }) => bots.detail(params.id) });
+
+  routes.add({
+    method: 'PUT',
+    url: '/api/bots/:id',
+    summary: 'Replace the config (a new version; a running bot applies it at its next refresh)',
+    tag: 'bots',
+    params: idParams,
+    body: z.unknown(),
+    response: 'BotDetailDto',
+    handler: ({ params, body, session }) => bots.update(params.id, body, { user: session!.username }),
+  });
+
+  routes.add({ method: 'DELETE', url: '/api/bots/:id', summary: 'Stop (cancelling its orders) and archive a bot', tag: 'bots', params: idParams, handler: async ({ params }) => bots.remove(params.id) });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/bots/:id/actions/:action',
+    summary: 'start | stop | pause | resume | cancel-all | kill | reset-halt',
+    tag: 'bots',
+    params: actionParams,
+    body: actionBody,
+    response: 'BotSummaryDto',
+    handler: ({ params, body }) => bots.act(params.id, params.action, body?.reason),
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/bots/actions/:action',
+    summary: 'Apply an action to every bot',
+    tag: 'bots',
+    params: allActionParams,
+    body: actionBody,
+    response: '{ id, ok, message? }[]',
+    handler: ({ params, body }) => bots.actAll(params.action, body?.reason),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/config-versions',
+    summary: 'Every saved version of the config, newest first',
+    tag: 'bots',
+    params: idParams,
+    response: 'ConfigVersionDto[]',
+    handler: async ({ params }): Promise<ConfigVersionDto[]> =>
+      (await storage.configVersions.list(params.id)).map((v) => ({ version: v.version, config: v.config, changedBy: v.changedBy ?? 'system', changedAt: v.changedAt })),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/orders',
+    summary: 'Orders, newest first (status=open for live ones)',
+    tag: 'bots',
+    params: idParams,
+    query: z.object({ status: z.enum(['open', 'all']).default('all'), side: z.enum(['buy', 'sell']).optional(), tag: z.enum(['mm', 'volume']).optional(), ...pageQuery, ...timeRange }),
+    response: 'Page<OrderDto>',
+    handler: async ({ params, query }) =>
+      page(
+        await storage.orders.list({ botId: params.id, live: query.status === 'open' ? true : undefined, side: query.side, tag: query.tag, limit: query.limit, cursor: query.cursor, from: query.from, to: query.to }),
+        storedOrderDto,
+      ),
+  });
+
+  const fillQuery = z.object({ side: z.enum(['buy', 'sell']).optional(), tag: z.enum(['mm', 'volume']).optional(), liquidity: z.enum(['maker', 'taker']).optional(), ...pageQuery, ...timeRange });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/fills',
+    summary: 'Fills, newest first',
+    tag: 'bots',
+    params: idParams,
+    query: fillQuery,
+    response: 'Page<FillDto>',
+    handler: async ({ params, query }) =>
+      page(await storage.fills.list({ botId: params.id, side: query.side, tag: query.tag, liquidity: query.liquidity, limit: query.limit, cursor: query.cursor, from: query.from, to: query.to }), storedFillDto),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/fills.csv',
+    summary: 'Fills as CSV (same filters, up to 100,000 rows)',
+    tag: 'bots',
+    params: idParams,
+    query: fillQuery.omit({ limit: true, cursor: true }),
+    response: 'text/csv',
+    handler: async ({ params, query, reply }) => {
+      const lines = ['time,trade_id,client_order_id,side,price,qty,notional,fee,fee_asset,liquidity,leg'];
+      let cursor: string | undefined;
+      for (let n = 0; n < 200; n++) {
+        const p = await storage.fills.list({ botId: params.id, side: query.side, tag: query.tag, liquidity: query.liquidity, from: query.from, to: query.to, limit: 500, cursor });
+        for (const f of p.items) {
+          lines.push([new Date(f.venueTime).toISOString(), f.tradeId, f.clientOrderId, f.side, f.price, f.qty, f.notional, f.fee, f.feeAsset, f.liquidity, f.tag].map(csvCell).join(','));
+        }
+        cursor = p.nextCursor;
+        if (cursor === undefined) break;
+      }
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="fills-${params.id}.csv"`);
+      return lines.join('\n') + '\n';
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/events',
+    summary: 'Activity and error log of one bot',
+    tag: 'bots',
+    params: idParams,
+    query: z.object({ level: z.enum(['debug', 'info', 'warn', 'error']).optional(), q: z.string().max(200).optional(), ...pageQuery, ...timeRange }),
+    response: 'Page<EventDto>',
+    handler: async ({ params, query }) =>
+      page(await storage.events.list({ botId: params.id, minLevel: query.level, text: query.q, limit: query.limit, cursor: query.cursor, from: query.from, to: query.to }), eventDto),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/risk',
+    summary: 'Every risk limit with value, threshold and state; active trips; recent risk events',
+    tag: 'bots',
+    params: idParams,
+    query: z.object({ ...pageQuery }),
+    handler: async ({ params, query }) => {
+      const bot = bots.live(params.id);
+      return {
+        statuses: bot.riskStatuses(),
+        trips: bot.activeRiskTrips(),
+        events: page(await storage.riskEvents.list({ botId: params.id, limit: query.limit, cursor: query.cursor }), riskEventDto),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/volume',
+    summary: "Today's hourly volume against the hourly target",
+    tag: 'bots',
+    params: idParams,
+    response: 'VolumeDayDto',
+    handler: async ({ params }): Promise<VolumeDayDto> => {
+      const detail = await storage.bots.require(params.id);
+      const vol = detail.config.volume;
+      const now = Date.now();
+      const day = tradingDay(now, vol.timezone);
+      const rows = await storage.hourlyVolume.list({ botId: params.id, from: day.start, to: day.end });
+      const traded = rows.reduce((s, r) => s + fx.parse(r.total), 0n);
+      const pace = pacing(vol, traded, now);
+      const target = vol.enabled ? fx.parse(vol.dailyTargetQuote) : 0n;
+      const activeHours = pace.activeTotalMs / 3_600_000;
+      const hours: HourlyVolumeDto[] = rows.map((r) => ({ hourStart: r.hourStart, maker: r.maker, taker: r.taker, volumeLeg: r.volumeLeg, fills: r.fills }));
+      return {
+        dayStart: day.start,
+        target: fx.format(target),
+        hourlyTarget: activeHours > 0 ? fx.format(fx.div(target, fx.fromNumber(Math.round(activeHours * 1000) / 1000)), { decimals: 2 }) : '0',
+        expectedNow: fx.format(vol.enabled ? pace.expected : 0n, { decimals: 2 }),
+        traded: fx.format(traded, { decimals: 2 }),
+        hours,
+      };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/stats',
+    summary: 'Equity, inventory and PnL over time',
+    tag: 'bots',
+    params: idParams,
+    query: z.object({ ...timeRange, limit: z.coerce.number().int().min(1).max(5_000).default(1_440) }),
+    response: 'StatsPointDto[]',
+    handler: async ({ params, query }) => (await storage.stats.list({ botId: params.id, from: query.from, to: query.to, limit: query.limit })).map(statsPointDto),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/book',
+    summary: 'The live order book with our own orders marked',
+    tag: 'bots',
+    params: idParams,
+    response: 'BookDto',
+    handler: ({ params }): BookDto => {
+      const bot = bots.live(params.id);
+      const book = bot.currentBook();
+      const inst = bot.instrument;
+      if (book === undefined || inst === undefined) throw new EngineError('NOT_FOUND', 'no market data yet for this bot');
+      return bookDto(book, inst, bot.liveOrders());
+    },
+  });
+}

@@ -1,0 +1,164 @@
+// Health, metrics, the API description, venues, market snapshots, logs and the audit trail.
+import { EngineError, VENUE_CREDENTIALS, fx } from '@mm/core';
+import type { HealthDto, MarketSnapshotDto, Page, VenueInfoDto, AuditDto } from '@mm/core';
+import type { BotManager } from '@mm/engine';
+import type { Storage } from '@mm/storage';
+import { z } from 'zod';
+import { eventDto } from '../bots/dto.ts';
+import type { VenueRegistry } from '../venues/registry.ts';
+import { renderMetrics } from './metrics.ts';
+import type { Routes } from './route.ts';
+
+export interface SystemDeps {
+  readonly storage: Storage;
+  readonly manager: BotManager;
+  readonly registry: VenueRegistry;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly metricsToken: string | undefined;
+}
+
+const VENUES: VenueInfoDto[] = [
+  { venue: 'sim', label: 'Paper (simulated exchange)', markets: ['spot', 'perp'], credentialSets: VENUE_CREDENTIALS.sim, status: 'available' },
+  { venue: 'asterdex', label: 'Asterdex', markets: ['perp', 'spot'], credentialSets: VENUE_CREDENTIALS.asterdex, status: 'available' },
+  {
+    venue: 'bitmart',
+    label: 'BitMart',
+    markets: ['spot'],
+    credentialSets: VENUE_CREDENTIALS.bitmart,
+    status: 'closed: BitMart stopped all trading on 2026-08-26 and closes on 2027-01-31; the connector is kept for its documented API',
+  },
+];
+
+export function systemRoutes(routes: Routes, deps: SystemDeps): void {
+  const { storage, manager, registry } = deps;
+
+  routes.add({
+    method: 'GET',
+    url: '/api/health',
+    summary: 'Liveness and database health',
+    tag: 'system',
+    auth: false,
+    response: 'HealthDto',
+    handler: ({ reply }): HealthDto => {
+      const bots = manager.list();
+      const database = storage.health;
+      const body: HealthDto = {
+        status: database === 'ok' ? 'ok' : 'degraded',
+        database,
+        bots: { total: bots.length, running: bots.filter((b) => b.state === 'RUNNING').length, error: bots.filter((b) => b.state === 'ERROR').length },
+        version: deps.version,
+        uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      };
+      if (body.status !== 'ok') reply.code(503);
+      return body;
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/metrics',
+    summary: 'Prometheus metrics (session or METRICS_TOKEN bearer)',
+    tag: 'system',
+    auth: false,
+    response: 'text/plain; version=0.0.4',
+    handler: ({ request, reply, session }) => {
+      const bearer = request.headers.authorization?.replace(/^Bearer\s+/i, '');
+      const tokenOk = deps.metricsToken !== undefined && bearer === deps.metricsToken;
+      if (session === undefined && !tokenOk) throw new EngineError('UNAUTHENTICATED', 'log in or send the METRICS_TOKEN as a bearer token');
+      reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+      return renderMetrics(manager, storage, deps.startedAt);
+    },
+  });
+
+  routes.add({ method: 'GET', url: '/api/openapi.json', summary: 'This API, described as OpenAPI 3.1', tag: 'system', auth: false, handler: () => routes.openApi(deps.version) });
+
+  routes.add({ method: 'GET', url: '/api/venues', summary: 'Supported venues, markets and the credentials each needs', tag: 'system', response: 'VenueInfoDto[]', handler: () => VENUES });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/market',
+    summary: 'What the grid preview needs: instrument, reference, best prices, inventory and fees',
+    tag: 'system',
+    query: z.object({ accountId: z.string().min(1).max(64), symbol: z.string().min(1).max(64) }),
+    response: 'MarketSnapshotDto',
+    handler: async ({ query }): Promise<MarketSnapshotDto> => {
+      const account = await storage.accounts.get(query.accountId);
+      if (account === undefined) throw new EngineError('NOT_FOUND', `no account ${query.accountId}`);
+      const markets = account.venue === 'sim' ? (['spot', 'perp'] as const) : [account.market];
+      for (const market of markets) {
+        const adapter = await registry.forAccount(account, market);
+        const inst = (await adapter.instruments()).find((i) => i.symbol === query.symbol);
+        if (inst === undefined) continue;
+        // a bot already on this market knows the freshest prices
+        const bot = manager.list().find((b) => b.accountKey === adapter.accountKey && b.symbol === query.symbol && b.instrument !== undefined);
+        const stats = bot?.stats();
+        const book = bot?.currentBook();
+        const balances = await adapter.balances();
+        const fees = await adapter.feeRates(inst.symbol);
+        const base = inst.kind === 'spot' ? balances.find((b) => b.asset === inst.base)?.total ?? 0n : 0n;
+        const quote = balances.find((b) => b.asset === (inst.kind === 'spot' ? inst.quote : inst.marginAsset))?.total ?? 0n;
+        const bestBid = book?.bids[0] !== undefined ? inst.ticksToPrice(book.bids[0].priceTicks) : undefined;
+        const bestAsk = book?.asks[0] !== undefined ? inst.ticksToPrice(book.asks[0].priceTicks) : undefined;
+        return {
+          instrument: { symbol: inst.symbol, base: inst.base, quote: inst.quote, kind: inst.kind, tickSize: inst.tickSize, lotSize: inst.lotSize, minQty: inst.minQty, minNotional: inst.minNotional },
+          reference:
+            stats?.reference ??
+            (bestBid !== undefined && bestAsk !== undefined ? fx.format((fx.parse(bestBid) + fx.parse(bestAsk)) / 2n) : account.venue === 'sim' ? simReference(registry, inst.symbol) : undefined),
+          bestBid,
+          bestAsk,
+          inventory: { base: fx.format(base), quote: fx.format(quote) },
+          fees: { maker: fx.format(fees.maker), taker: fx.format(fees.taker) },
+          at: Date.now(),
+        };
+      }
+      throw new EngineError('UNKNOWN_SYMBOL', `${query.symbol} is not traded on ${account.name}`);
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/events',
+    summary: 'Activity and error log of every bot',
+    tag: 'system',
+    query: z.object({
+      botId: z.string().max(64).optional(),
+      level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+      q: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      cursor: z.string().max(200).optional(),
+    }),
+    response: 'Page<EventDto>',
+    handler: async ({ query }) => {
+      const p = await storage.events.list({ botId: query.botId, minLevel: query.level, text: query.q, limit: query.limit, cursor: query.cursor });
+      return { items: p.items.map(eventDto), total: p.total, nextCursor: p.nextCursor };
+    },
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/audit',
+    summary: 'Every state-changing call, with user and address',
+    tag: 'system',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(200).optional() }),
+    response: 'Page<AuditDto>',
+    handler: async ({ query }): Promise<Page<AuditDto>> => {
+      const p = await storage.audit.list({ limit: query.limit, cursor: query.cursor });
+      return {
+        items: p.items.map((e) => ({ id: String(e.id), user: e.username ?? e.userId ?? 'unknown', ip: e.ip, action: e.action, target: e.target, details: e.details, at: e.at })),
+        total: p.total,
+        nextCursor: p.nextCursor,
+      };
+    },
+  });
+}
+
+/** Without a running bot, the paper exchange's own book gives the reference. */
+function simReference(registry: VenueRegistry, symbol: string): string | undefined {
+  const exchange = registry.paperWorld.exchange;
+  const bid = exchange.bestBid(symbol);
+  const ask = exchange.bestAsk(symbol);
+  if (bid === undefined || ask === undefined) return undefined;
+  const inst = exchange.instrument(symbol);
+  return fx.format((inst.ticksToFixed(bid) + inst.ticksToFixed(ask)) / 2n);
+}
