@@ -7,6 +7,8 @@ import type { BotConfig, Clock, MarketKindName } from '@mm/core';
 import type { VenueProvider } from '@mm/engine';
 import type { VenueAdapter } from '@mm/exchange';
 import type { PaperWorld } from '@mm/exchange-sim';
+import { AsterPerpAdapter, AsterSpotAdapter } from '@mm/exchange-asterdex';
+import type { AsterAdapterOptions } from '@mm/exchange-asterdex';
 import { BitmartSpotAdapter } from '@mm/exchange-bitmart';
 import type { Account, Storage } from '@mm/storage';
 
@@ -14,8 +16,23 @@ export interface LiveAdapterFactory {
   (account: Account, credentials: Readonly<Record<string, string>>, market: MarketKindName, deps: { clock: Clock; rng: Rng }): VenueAdapter;
 }
 
-/** Factories for live venues; asterdex is added when its package is wired. */
+/** Factories for live venues. */
 export const LIVE_FACTORIES: Record<string, LiveAdapterFactory> = {
+  asterdex: (account, credentials, market, deps) => {
+    // V3 (EIP-712 API wallet) when a signer key is stored; otherwise an existing V1 HMAC key
+    const v3 = (credentials.signerPrivateKey ?? '') !== '';
+    const options: AsterAdapterOptions = {
+      family: v3 ? 'v3' : 'v1',
+      credentials: v3
+        ? { user: credentials.user ?? '', signer: credentials.signer ?? '', signerPrivateKey: credentials.signerPrivateKey ?? '' }
+        : { apiKey: credentials.apiKey ?? '', apiSecret: credentials.apiSecret ?? '' },
+      clock: deps.clock,
+      rng: deps.rng,
+      accountId: account.id,
+      ...(account.baseUrls.rest === undefined && account.baseUrls.ws === undefined ? {} : { urls: { ...(account.baseUrls.rest ? { rest: account.baseUrls.rest } : {}), ...(account.baseUrls.ws ? { ws: account.baseUrls.ws } : {}) } }),
+    };
+    return market === 'perp' ? new AsterPerpAdapter(options) : new AsterSpotAdapter(options);
+  },
   bitmart: (account, credentials, market, deps) => {
     if (market !== 'spot') throw new EngineError('INVALID_CONFIG', 'BitMart accounts trade spot only');
     return new BitmartSpotAdapter({
