@@ -32,6 +32,7 @@ import { Routes } from './http/route.ts';
 import { installSecurity } from './http/security.ts';
 import { settingsRoutes } from './http/settings-routes.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { Notifications } from './notifications.ts';
 import { PaperPersistence, loadPaperState } from './paper-state.ts';
 import { VenueRegistry } from './venues/registry.ts';
 import { WsHub } from './ws/hub.ts';
@@ -139,7 +140,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   botRoutes(routes, bots, storage);
   accountRoutes(routes, storage, registry, bots);
   systemRoutes(routes, { storage, manager, registry, version: VERSION, startedAt, metricsToken: env.METRICS_TOKEN });
-  settingsRoutes(routes, storage);
+  const notifications = await Notifications.create(storage, manager, bots, logger);
+  settingsRoutes(routes, storage, notifications);
 
   const hub = new WsHub(manager, async (botId) => {
     const record = await storage.bots.get(botId);
@@ -185,6 +187,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       const step = (name: string) => logger.debug({ step: name }, 'shutdown step');
       hub.close();
       step('hub');
+      await notifications.close();
+      step('notifications');
       await manager.stopAll('server shutting down');
       step('bots');
       paper.stop();

@@ -65,7 +65,7 @@ export class BotManager {
       ...(this.options.timings === undefined ? {} : { timings: this.options.timings }),
     });
     this.bots.set(id, bot);
-    const offs = (['state', 'order', 'fill', 'risk', 'log', 'stats'] as const).map((topic) =>
+    const offs = (['state', 'order', 'fill', 'risk', 'log', 'stats', 'connection'] as const).map((topic) =>
       bot.events.on(topic, (payload) => this.events.emit(topic, payload as never)),
     );
     this.detach.set(id, () => offs.forEach((off) => off()));

@@ -548,6 +548,9 @@ export class Bot {
   }
 
   private async onConnection(event: ConnectionEvent): Promise<void> {
+    if (event.state !== 'connected') {
+      this.events.emit('connection', { botId: this.id, stream: event.stream, state: event.state, ...(event.reason === undefined ? {} : { reason: event.reason }), at: event.at });
+    }
     if (event.stream !== 'private') return;
     if (event.state === 'disconnected') {
       this.log('warn', `private stream disconnected${event.reason ? `: ${event.reason}` : ''}; quoting waits for the reconnect`);

@@ -50,4 +50,6 @@ export interface BotEvents {
   };
   log: { readonly botId: string; readonly level: LogLevel; readonly message: string; readonly at: number; readonly details?: Readonly<Record<string, unknown>> };
   stats: BotStatsSnapshot;
+  /** A venue stream of this bot dropped or came back. */
+  connection: { readonly botId: string; readonly stream: 'market' | 'private'; readonly state: 'disconnected' | 'reconnected'; readonly reason?: string; readonly at: number };
 }

@@ -1,7 +1,9 @@
-// Operator settings that are not per bot: display preferences for now; notification settings
-// join them when the notifier is wired.
+// Operator settings that are not per bot: display preferences and notifications (Telegram,
+// webhook). Secrets in notification settings are write-only: returned masked, kept when sent
+// back masked.
 import type { Storage } from '@mm/storage';
 import { z } from 'zod';
+import type { Notifications } from '../notifications.ts';
 import type { Routes } from './route.ts';
 
 export const displaySettingsSchema = z.object({
@@ -9,23 +11,41 @@ export const displaySettingsSchema = z.object({
   density: z.enum(['comfortable', 'compact']).default('comfortable').meta({ description: 'Row height of tables.' }),
 });
 
-export function settingsRoutes(routes: Routes, storage: Storage): void {
-  routes.add({
-    method: 'GET',
-    url: '/api/settings',
-    summary: 'Operator settings',
-    tag: 'settings',
-    handler: async () => ({ display: displaySettingsSchema.parse((await storage.settings.get('display')) ?? {}) }),
+export function settingsRoutes(routes: Routes, storage: Storage, notifications: Notifications): void {
+  const current = async () => ({
+    display: displaySettingsSchema.parse((await storage.settings.get('display')) ?? {}),
+    notifications: notifications.redacted(),
   });
+
+  routes.add({ method: 'GET', url: '/api/settings', summary: 'Operator settings (secrets masked)', tag: 'settings', handler: current });
+
   routes.add({
     method: 'PUT',
     url: '/api/settings',
-    summary: 'Change operator settings',
+    summary: 'Change operator settings; masked secrets sent back keep their stored value',
     tag: 'settings',
-    body: z.object({ display: displaySettingsSchema.optional() }),
+    body: z.object({ display: displaySettingsSchema.optional(), notifications: z.unknown().optional() }),
     handler: async ({ body }) => {
       if (body.display !== undefined) await storage.settings.set('display', body.display);
-      return { display: displaySettingsSchema.parse((await storage.settings.get('display')) ?? {}) };
+      if (body.notifications !== undefined) await notifications.update(body.notifications);
+      return current();
     },
+  });
+
+  routes.add({
+    method: 'POST',
+    url: '/api/settings/telegram/test',
+    summary: 'Check a Telegram bot token (and chats) without saving; a wrong token gives a clear message',
+    tag: 'settings',
+    body: z.object({ botToken: z.string().max(200).optional(), apiBase: z.url().optional(), chatIds: z.array(z.string().max(40)).max(20).optional() }).optional(),
+    handler: async ({ body }) => notifications.notifier.testConnection(body ?? {}),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/settings/notifications/status',
+    summary: 'Notifier state: connection, last error, queue sizes',
+    tag: 'settings',
+    handler: () => notifications.notifier.status(),
   });
 }
