@@ -1,0 +1,71 @@
+// The server as a real child process (npm start or the server entry), for start-up, shutdown and
+// crash tests.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly output: string[];
+  waitForHealth(timeoutMs: number): Promise<void>;
+  login(password: string): Promise<string>;
+  get(path: string, cookie: string): Promise<unknown>;
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function spawnServer(options: { entry: 'npm-start' | 'server'; dataDir: string; port: number; env?: Record<string, string> }): ServerProcess {
+  const args = options.entry === 'npm-start' ? ['scripts/start.mjs'] : ['--import', 'tsx', 'apps/server/src/main.ts'];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: options.dataDir, PORT: String(options.port), LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const base = `http://127.0.0.1:${options.port}`;
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    base,
+    output,
+    async waitForHealth(timeoutMs) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        try {
+          const res = await fetch(`${base}/api/health`);
+          if (res.ok) return;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() > until) throw new Error(`the server did not become healthy in ${timeoutMs} ms:\n${output.join('')}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
+    async login(password) {
+      const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+      if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    },
+    async get(path, cookie) {
+      const res = await fetch(`${base}${path}`, { headers: { cookie } });
+      return res.json();
+    },
+    exited: () => exit,
+  };
+}
