@@ -38,7 +38,13 @@ import { VenueRegistry } from './venues/registry.ts';
 import { WsHub } from './ws/hub.ts';
 
 export const VERSION = '0.1.0';
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** The built dashboard: dist/web beside the production bundle (dist/server/), else apps/web/dist in the source tree. */
+function defaultWebDist(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '../web'), resolve(here, '../../../apps/web/dist')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[1]!;
+}
 
 /** Log paths that must never reach a log line. */
 export const REDACT = [
@@ -81,7 +87,14 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const logger = pino({ level: env.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } }, options.logStream ?? process.stdout);
   const startedAt = Date.now();
 
-  const storage = await openStorage({ dataDir: env.DATA_DIR, ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}), ...(env.APP_SECRET ? { appSecret: env.APP_SECRET } : {}), logger });
+  const storage = await openStorage({
+    dataDir: env.DATA_DIR,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.APP_SECRET ? { appSecret: env.APP_SECRET } : {}),
+    // with MIGRATE_ON_START=false the app's role needs no DDL rights: migrations ran beforehand
+    migrate: env.MIGRATE_ON_START ? 'apply' : 'verify',
+    logger,
+  });
   if ((await storage.accounts.get('paper')) === undefined) {
     await storage.accounts.create({ id: 'paper', name: 'Paper', venue: 'sim', market: 'spot', live: false });
   }
@@ -97,7 +110,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   const manager = new BotManager({ clock, journal: storage.journal, venues: registry, timings: { stopDeadlineMs: env.STOP_DEADLINE_MS } });
   storage.journal.setInstrumentResolver((botId) => (manager.has(botId) ? manager.get(botId).instrument : undefined));
   storage.journal.attach(manager.events);
-  storage.bus.on('health', (change) => logger.warn({ health: change }, change.state === 'ok' ? 'database reachable again' : 'database unreachable: bots hold new orders until it is back'));
+  storage.bus.on('health', (change) => {
+    logger.warn({ health: change }, change.state === 'ok' ? 'database reachable again' : 'database unreachable: bots hold new orders until it is back');
+    manager.setStorageAvailable(change.state === 'ok');
+  });
   manager.events.on('log', (e) => {
     if (e.level === 'error') logger.error({ botId: e.botId }, e.message);
   });
@@ -157,7 +173,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     },
   }, (socket) => hub.add(socket));
 
-  const webDist = env.WEB_DIST ?? join(REPO_ROOT, 'apps/web/dist');
+  const webDist = env.WEB_DIST ?? defaultWebDist();
   const hasDashboard = existsSync(join(webDist, 'index.html'));
   if (hasDashboard) await http.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
   else logger.warn({ webDist }, 'the dashboard is not built; run `npm run build -w @mm/web` (npm start does it for you)');

@@ -29,6 +29,7 @@ export class BotManager {
   readonly events = new EventBus<BotEvents>();
   private readonly bots = new Map<string, Bot>();
   private readonly detach = new Map<string, () => void>();
+  private storageAvailable = true;
 
   constructor(private readonly options: BotManagerOptions) {}
 
@@ -69,6 +70,7 @@ export class BotManager {
       bot.events.on(topic, (payload) => this.events.emit(topic, payload as never)),
     );
     this.detach.set(id, () => offs.forEach((off) => off()));
+    if (!this.storageAvailable) bot.setStorageAvailable(false);
     return bot;
   }
 
@@ -84,6 +86,12 @@ export class BotManager {
   /** Starts a bot; a failure to start is reported by the bot (ERROR), not thrown to others. */
   async start(id: string): Promise<void> {
     await this.get(id).start();
+  }
+
+  /** Storage health for every bot (and for bots added later). */
+  setStorageAvailable(available: boolean): void {
+    this.storageAvailable = available;
+    for (const bot of this.bots.values()) bot.setStorageAvailable(available);
   }
 
   /** Stops every bot, each within its own deadline, in parallel. */

@@ -127,6 +127,7 @@ export class Bot {
   private fillDelayUntil = 0;
   private reconciling = false;
   private storageBlockedUntil = 0;
+  private storageDown = false;
   private inventorySeeded = false;
   private dayStart = 0;
   private dayStartEquity: Fixed | undefined;
@@ -159,7 +160,25 @@ export class Bot {
   }
 
   get tradingState(): TradingState {
-    return this.risk.tradingState;
+    return this.storageDown ? 'HALTED' : this.risk.tradingState;
+  }
+
+  /**
+   * Storage health from the server. Without the order journal no new order may leave (its intent
+   * could not be stored), so the bot halts new orders and pulls its quotes; cancels still go out.
+   * Unlike a risk halt it clears by itself when storage is back.
+   */
+  setStorageAvailable(available: boolean): void {
+    if (available === !this.storageDown) return;
+    this.storageDown = !available;
+    const at = this.clock.now();
+    if (!available) {
+      this.events.emit('risk', { botId: this.id, at, type: 'trip', rule: 'storage_unavailable', value: 'unreachable', limit: 'reachable', action: 'halt', message: 'the database is unreachable: new orders are held until it is back' });
+      this.guard(() => this.cancelAllOwn('database unreachable'));
+    } else {
+      this.events.emit('risk', { botId: this.id, at, type: 'clear', rule: 'storage_unavailable', message: 'the database is reachable again: quoting resumes' });
+      this.guard(() => this.requote('database reachable again'));
+    }
   }
 
   get instrument(): Instrument | undefined {
@@ -595,7 +614,7 @@ export class Bot {
     if (inst === undefined || executor === undefined || this.lifecycle !== 'RUNNING' || this.reconciling) return;
     const mm = this.cfg.marketMaking;
     const mmOrders = this.orders.live('mm');
-    if (!mm.enabled || this.risk.tradingState === 'HALTED' || this.risk.quotingBlocked) {
+    if (!mm.enabled || this.tradingState === 'HALTED' || this.risk.quotingBlocked) {
       if (mmOrders.length > 0) await executor.cancel(mmOrders.map((o) => o.record.clientOrderId), this.risk.quotingBlocked ? 'risk pause' : 'quoting off');
       return;
     }
@@ -696,7 +715,7 @@ export class Bot {
     return checkOrder(
       {
         config: this.cfg.risk,
-        tradingState: this.risk.tradingState,
+        tradingState: this.tradingState,
         instrument: inst,
         reference: this.referenceValue(),
         openOrdersBot: this.orders.liveCount,
@@ -908,8 +927,8 @@ export class Bot {
       botId: this.id,
       at: now,
       state: this.lifecycle,
-      tradingState: this.risk.tradingState,
-      quotingBlocked: this.risk.quotingBlocked,
+      tradingState: this.tradingState,
+      quotingBlocked: this.risk.quotingBlocked || this.storageDown,
       symbol: this.cfg.symbol,
       reference: fmt(ref, dp + 2),
       bestBid: this.book?.bids[0] === undefined || inst === undefined ? undefined : inst.ticksToPrice(this.book.bids[0].priceTicks),
@@ -1022,7 +1041,7 @@ export class Bot {
         return { tradedToday: v.total, volumeLegThisHour: this.portfolio!.volumeLegThisHour(now), feesToday: v.fees, volumeLegLossToday: fx.max(0n, v.volumeLegCost) };
       },
       mayTrade: () =>
-        this.lifecycle === 'RUNNING' && !this.reconciling && this.risk.tradingState === 'ACTIVE' && !this.risk.quotingBlocked && this.clock.now() >= this.storageBlockedUntil,
+        this.lifecycle === 'RUNNING' && !this.reconciling && this.tradingState === 'ACTIVE' && !this.risk.quotingBlocked && this.clock.now() >= this.storageBlockedUntil,
       log: (level, message, details) => this.log(level, message, details),
       fail: (error) => this.fail(error),
     });

@@ -144,3 +144,23 @@ test('two bots on one account and symbol never trade with each other, even a vol
   assert.ok(fx.parse(volumeStats.volume.taker) > 0n, 'the volume leg did take liquidity from others');
   assert.ok(skipped.length + denials.filter((d) => d === 'self_cross').length > 0, 'our own quotes were in the way and were respected');
 });
+
+test('database unreachable: bots halt new orders and pull quotes (cancels go out), then recover by themselves', async () => {
+  const s = paperSetup();
+  const events: string[] = [];
+  s.manager.events.on('risk', (e) => e.rule === 'storage_unavailable' && events.push(e.type));
+  await s.startBot('b1', s.config({ marketMaking: { bidLevels: 2, askLevels: 2 } }));
+  const bot = s.manager.get('b1');
+  assert.equal(s.world.exchange.openOrders('acct', 'TSTUSDT').length, 4);
+  s.journal.failing = true;
+  s.manager.setStorageAvailable(false);
+  await s.advance(20_000);
+  assert.equal(bot.tradingState, 'HALTED');
+  assert.equal(s.world.exchange.openOrders('acct', 'TSTUSDT').length, 0, 'quotes pulled: cancels still go out');
+  s.journal.failing = false;
+  s.manager.setStorageAvailable(true);
+  await s.advance(10_000);
+  assert.equal(bot.tradingState, 'ACTIVE');
+  assert.equal(s.world.exchange.openOrders('acct', 'TSTUSDT').length, 4, 'quoting again without an operator');
+  assert.deepEqual(events, ['trip', 'clear']);
+});

@@ -32,10 +32,11 @@ test('binance-futures: drops u < L, first event straddles L, then pu chains', ()
 test('binance-futures: a first event that starts after the snapshot is a gap', () => {
   const { book: b, resyncs } = book('binance-futures');
   b.applySnapshot({ ...SNAP, sequence: 100 });
-  assert.equal(b.applyDelta(d(101, 105, 100)), 'gap');
+  // U=102 after L=100 and its pu (101) is not the snapshot: event 101 was missed
+  assert.equal(b.applyDelta(d(102, 105, 101)), 'gap');
   assert.equal(b.state, 'resyncing');
   assert.equal(resyncs.length, 1);
-  assert.match(resyncs[0]!, /BTCUSDT.*U=101/);
+  assert.match(resyncs[0]!, /BTCUSDT.*U=102/);
 });
 
 test('binance-futures: a dropped diff is a gap; the book clears, resyncs and recovers on a new snapshot', () => {
@@ -183,4 +184,16 @@ test('the pre-snapshot buffer is bounded and reset() returns to empty', () => {
   b.reset();
   assert.equal(b.state, 'empty');
   assert.equal(b.bufferedCount, 0);
+});
+
+test('binance-futures: a snapshot exactly on an event boundary continues with the event whose pu is the snapshot id', () => {
+  const gaps: string[] = [];
+  const book = new LocalOrderBook({ symbol: 'X', rule: 'binance-futures', onResyncNeeded: (r) => gaps.push(r) });
+  book.applySnapshot({ bids: [[100, 5]], asks: [[101, 5]], sequence: 50, venueTime: 1 });
+  // the next event starts at U=51 (after L=50) but says it follows event 50
+  assert.equal(book.applyDelta({ bids: [[100, 7]], asks: [], firstSeq: 51, lastSeq: 55, prevSeq: 50, venueTime: 2 }), 'applied');
+  assert.deepEqual(book.bestBid(), [100, 7]);
+  assert.deepEqual(gaps, []);
+  // a true gap is still one
+  assert.equal(book.applyDelta({ bids: [], asks: [], firstSeq: 60, lastSeq: 61, prevSeq: 58, venueTime: 3 }), 'gap');
 });

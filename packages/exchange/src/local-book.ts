@@ -10,8 +10,8 @@ import type { BookLevel, BookSnapshot } from '@mm/core';
 
 /**
  * - 'binance-futures': deltas carry U (first id), u (last id), pu (previous event's u). After a
- *   snapshot with lastUpdateId L, drop u < L; the first applied event has U <= L <= u; then
- *   pu must equal the previous u.
+ *   snapshot with lastUpdateId L, drop u < L; the first applied event has U <= L <= u (or
+ *   pu = L when the snapshot fell exactly between two events); then pu must equal the previous u.
  * - 'binance-spot': drop u <= L; the first applied event has U <= L + 1 <= u; then U must be
  *   the previous u + 1.
  * - 'contiguous': one version per delta (BitMart); each must be the previous + 1.
@@ -255,7 +255,9 @@ export class LocalOrderBook {
       case 'binance-futures':
         if (this.awaitingFirst) {
           if (d.lastSeq < last) return 'ignored';
-          return d.firstSeq <= last ? 'ok' : `first delta U=${d.firstSeq} starts after snapshot ${last}`;
+          // a snapshot taken exactly at an event boundary continues with the event whose pu is L
+          if (d.firstSeq <= last || d.prevSeq === last) return 'ok';
+          return `first delta U=${d.firstSeq} starts after snapshot ${last}`;
         }
         if (d.lastSeq <= last) return 'ignored';
         return d.prevSeq === last ? 'ok' : `pu=${String(d.prevSeq)} does not match the previous u=${last}`;

@@ -26,6 +26,8 @@ export const DEFAULT_ACTIONS: Readonly<Record<RiskRule, RiskAction>> = {
   adl_quantile: 'reduce',
   margin_call: 'reduce',
   kill_switch: 'halt',
+  // not configurable in effect: without the order journal nothing may be sent; clears by itself
+  storage_unavailable: 'halt',
 };
 
 export function actionFor(config: RiskConfig, rule: RiskRule): RiskAction {

@@ -1,7 +1,7 @@
 // @mm/storage: the database of the product (PGlite embedded, or PostgreSQL), its repositories,
 // the engine's journal, and the encryption of venue credentials. See README.md.
-export { openStorage, createStorage } from './storage.ts';
-export type { Storage, StorageOptions, PingResult } from './storage.ts';
+export { openStorage, createStorage, migrateDatabase } from './storage.ts';
+export type { Storage, StorageOptions, PingResult, MigrateMode, MigrateResult } from './storage.ts';
 export type { HealthChange, HealthState, StorageEvents } from './health.ts';
 export type { StorageLogger } from './logger.ts';
 export { consoleLogger, silentLogger, redactUrl } from './logger.ts';
@@ -23,5 +23,6 @@ export type { Credentials } from './crypto/credentials.ts';
 export { MasterKey, deriveMasterKey, loadMasterKey, readKeyFile, KEY_FILE_NAME } from './crypto/master-key.ts';
 export { rotateMasterKey } from './crypto/rotate.ts';
 export type { RotationResult } from './crypto/rotate.ts';
-export { MIGRATIONS_FOLDER } from './backend/migrations.ts';
+export { MIGRATIONS_FOLDER, migrationStatus } from './backend/migrations.ts';
+export type { MigrationStatus } from './backend/migrations.ts';
 export * as schema from './schema.ts';

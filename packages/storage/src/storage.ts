@@ -1,9 +1,10 @@
 // openStorage(): one facade over the database, whichever backend runs it.
 //   DATABASE_URL (or databaseUrl) set → external PostgreSQL through node-postgres;
 //   otherwise → embedded PGlite in <dataDir>/pglite (dataDir: DATA_DIR or ./data).
-// Migrations run at start-up; the master key comes from APP_SECRET or <dataDir>/master.key.
+// Migrations run at start-up (or are only verified, or run apart by migrateDatabase); the master key comes from APP_SECRET or <dataDir>/master.key.
 import { join, resolve } from 'node:path';
 import { EngineError } from '@mm/core';
+import { MIGRATIONS_FOLDER, migrationStatus } from './backend/migrations.ts';
 import { MEMORY, openPglite } from './backend/pglite.ts';
 import { openPostgres } from './backend/postgres.ts';
 import type { Backend, BackendKind } from './backend/types.ts';
@@ -48,14 +49,24 @@ export interface StorageOptions {
   readonly instruments?: InstrumentResolver;
   /** Start PGlite from a dumpDataDir() tarball (fast test fixtures). */
   readonly pgliteLoadDataDir?: Blob;
-  /** Skip migrations (only for a database known to be current, e.g. a migrated fixture). */
+  /** Skip migrations (only for a database known to be current, e.g. a migrated fixture). Same as migrate: 'skip'. */
   readonly skipMigrations?: boolean;
+  /**
+   * Migrations at start-up: 'apply' (default) runs the pending ones; 'verify' runs none and
+   * refuses a database that is behind (a role without DDL rights; migrations are run beforehand
+   * by migrateDatabase with the migration role); 'skip' does neither.
+   */
+  readonly migrate?: MigrateMode;
+  /** Where the migration files are. Default: the shipped drizzle/ folder (MIGRATIONS_FOLDER). */
+  readonly migrationsFolder?: string;
   readonly queue?: WriteQueueOptions;
   readonly journal?: JournalOptions;
   readonly health?: HealthOptions;
   /** How long close() keeps trying to write queued data to an unreachable database (default 10 s). */
   readonly closeTimeoutMs?: number;
 }
+
+export type MigrateMode = 'apply' | 'verify' | 'skip';
 
 export interface PingResult {
   readonly ok: true;
@@ -224,34 +235,88 @@ export async function createStorage(backend: Backend, options: StorageOptions & 
   return new StorageImpl(ctx, options.closeTimeoutMs ?? 10_000, options);
 }
 
+type BackendOptions = Pick<StorageOptions, 'dataDir' | 'pgliteDir' | 'databaseUrl' | 'env' | 'pgliteLoadDataDir' | 'migrationsFolder'>;
+
+/** The backend the options and environment choose: PostgreSQL with a URL, else PGlite in the data directory. */
+async function openBackend(options: BackendOptions): Promise<Backend> {
+  const env = options.env ?? process.env;
+  const dataDir = resolve(pick(options.dataDir, env.DATA_DIR) ?? './data');
+  const databaseUrl = pick(options.databaseUrl, env.DATABASE_URL);
+  const folder = options.migrationsFolder === undefined ? {} : { migrationsFolder: options.migrationsFolder };
+  if (databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      throw new EngineError('INVALID_CONFIG', 'DATABASE_URL must look like postgres://user:password@host:5432/database');
+    }
+    return openPostgres({ url: databaseUrl, ...folder });
+  }
+  const dir = options.pgliteDir ?? join(dataDir, 'pglite');
+  return openPglite({ dir: dir === MEMORY ? MEMORY : resolve(dir), ...folder, ...(options.pgliteLoadDataDir === undefined ? {} : { loadDataDir: options.pgliteLoadDataDir }) });
+}
+
+/** Throws ILLEGAL_STATE when the database is behind the migration files (verify mode). */
+async function verifyMigrations(backend: Backend, folder: string): Promise<void> {
+  const status = await migrationStatus(backend.db, folder);
+  if (status.pending > 0) {
+    throw new EngineError(
+      'ILLEGAL_STATE',
+      `the database schema on ${backend.location} is behind this version (${status.pending} of ${status.known} migrations not applied) and MIGRATE_ON_START is off: ` +
+        'run the migrations with the migration role first (npm run migrate, with DATABASE_MIGRATION_URL set), then start again',
+      { details: { ...status } },
+    );
+  }
+}
+
 export async function openStorage(options: StorageOptions = {}): Promise<Storage> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? consoleLogger;
   const dataDir = resolve(pick(options.dataDir, env.DATA_DIR) ?? './data');
-  const databaseUrl = pick(options.databaseUrl, env.DATABASE_URL);
   const appSecret = pick(options.appSecret, env.APP_SECRET);
   // the key first: a bad APP_SECRET or an unsafe key file stops start-up before anything opens
   const masterKey = options.masterKey ?? (await loadMasterKey({ appSecret, dataDir }));
   if (masterKey.source === 'key-file') {
     logger.warn({ keyFile: join(dataDir, 'master.key') }, 'no APP_SECRET: credentials are encrypted with the key file in the data directory; back it up, or set APP_SECRET');
   }
-  let backend: Backend;
-  if (databaseUrl !== undefined) {
-    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
-      throw new EngineError('INVALID_CONFIG', 'DATABASE_URL must look like postgres://user:password@host:5432/database');
-    }
-    backend = openPostgres({ url: databaseUrl });
-  } else {
-    const dir = options.pgliteDir ?? join(dataDir, 'pglite');
-    backend = await openPglite({ dir: dir === MEMORY ? MEMORY : resolve(dir), ...(options.pgliteLoadDataDir === undefined ? {} : { loadDataDir: options.pgliteLoadDataDir }) });
-  }
+  const backend = await openBackend(options);
+  const mode: MigrateMode = options.skipMigrations === true ? 'skip' : (options.migrate ?? 'apply');
   try {
-    if (options.skipMigrations !== true) await backend.migrate();
+    if (mode === 'apply') await backend.migrate();
+    if (mode === 'verify') await verifyMigrations(backend, options.migrationsFolder ?? MIGRATIONS_FOLDER);
   } catch (error) {
     await backend.close().catch(() => undefined);
-    const e = toStorageError(`apply migrations on ${backend.location}`, error);
-    throw e;
+    throw toStorageError(`${mode === 'apply' ? 'apply' : 'check'} migrations on ${backend.location}`, error);
   }
   logger.info({ backend: backend.kind, location: backend.location, keyId: masterKey.id }, 'storage open');
   return createStorage(backend, { ...options, logger, masterKey });
+}
+
+export interface MigrateResult {
+  readonly backend: BackendKind;
+  /** Where (password redacted). */
+  readonly location: string;
+  /** Migrations this call applied. */
+  readonly applied: number;
+  /** Migration files known to this version. */
+  readonly known: number;
+}
+
+/**
+ * Applies pending migrations and closes: the migration step of a production install, run with
+ * the role that owns the schema (DATABASE_MIGRATION_URL) so the app's own role needs no DDL.
+ */
+export async function migrateDatabase(options: BackendOptions & { readonly logger?: StorageLogger } = {}): Promise<MigrateResult> {
+  const logger = options.logger ?? consoleLogger;
+  const folder = options.migrationsFolder ?? MIGRATIONS_FOLDER;
+  const backend = await openBackend(options);
+  try {
+    const before = await migrationStatus(backend.db, folder);
+    await backend.migrate();
+    const after = await migrationStatus(backend.db, folder);
+    if (after.pending > 0) throw new EngineError('INTERNAL', `${after.pending} migrations are still pending after migrating`);
+    logger.info({ backend: backend.kind, location: backend.location, applied: before.pending, known: before.known }, 'migrations applied');
+    return { backend: backend.kind, location: backend.location, applied: before.pending, known: before.known };
+  } catch (error) {
+    throw toStorageError(`apply migrations on ${backend.location}`, error);
+  } finally {
+    await backend.close().catch(() => undefined);
+  }
 }

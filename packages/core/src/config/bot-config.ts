@@ -282,6 +282,7 @@ export const RISK_RULES = [
   'adl_quantile',
   'margin_call',
   'kill_switch',
+  'storage_unavailable',
 ] as const;
 export type RiskRule = (typeof RISK_RULES)[number];
 

@@ -19,6 +19,8 @@ export interface PgliteOptions {
   readonly dir: string;
   /** A dumpDataDir() tarball to start from (fast test fixtures). */
   readonly loadDataDir?: Blob;
+  /** Where the migration files are (default: the shipped drizzle/ folder). */
+  readonly migrationsFolder?: string;
 }
 
 export async function openPglite(options: PgliteOptions): Promise<Backend> {
@@ -50,7 +52,7 @@ export async function openPglite(options: PgliteOptions): Promise<Backend> {
       return db;
     },
     async migrate() {
-      await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await migrate(drizzle({ client, schema }), { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
     },
     async ping() {
       if (closing) throw new Error('PGlite is closing');

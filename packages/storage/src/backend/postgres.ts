@@ -15,6 +15,8 @@ export interface PostgresOptions {
   readonly url: string;
   readonly poolSize?: number;
   readonly connectTimeoutMs?: number;
+  /** Where the migration files are (default: the shipped drizzle/ folder). */
+  readonly migrationsFolder?: string;
 }
 
 export function openPostgres(options: PostgresOptions): Backend {
@@ -35,7 +37,7 @@ export function openPostgres(options: PostgresOptions): Backend {
       await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-        await migrate(drizzle({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await migrate(drizzle({ client, schema }), { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
         await client.end().catch(() => undefined);
