@@ -48,9 +48,12 @@ export class Notifications {
     return redactSettings(this.notifier.currentSettings);
   }
 
-  /** Applies a settings change (secrets sent back masked keep their stored value) and saves it. */
-  async update(input: unknown): Promise<unknown> {
-    const result = applySettingsInput(input, this.notifier.currentSettings);
+  /**
+   * Applies a settings change and saves it. Sections the client sends replace those sections;
+   * the others keep their current values. Secrets sent back masked keep their stored value.
+   */
+  async update(sections: Readonly<Record<string, unknown>>): Promise<unknown> {
+    const result = applySettingsInput({ ...this.notifier.currentSettings, ...sections }, this.notifier.currentSettings);
     if (!result.ok) {
       throw new EngineError('INVALID_ARGUMENT', result.message, { details: { fields: result.issues.map((i) => ({ path: `notifications.${i.path}`, message: i.message })) } });
     }

@@ -24,14 +24,14 @@ after(async () => {
 const authed = (method: string, path: string, body?: unknown) => s.request(method, path, body, { cookie: s.cookie });
 
 test('notification settings: the token is write-only and a masked value keeps it', async () => {
-  const put = await authed('PUT', '/api/settings', { notifications: { telegram: { enabled: true, botToken: FAKE_TOKEN, chatIds: [CHAT], apiBase: tg.apiBase } } });
+  const put = await authed('PUT', '/api/settings', { telegram: { enabled: true, botToken: FAKE_TOKEN, chatIds: [CHAT], apiBase: tg.apiBase } });
   assert.equal(put.status, 200, put.text);
   assert.ok(!put.text.includes(FAKE_TOKEN), 'the token is never returned');
   const got = await authed('GET', '/api/settings');
-  const masked = (got.body as { notifications: { telegram: { botToken: string } } }).notifications.telegram.botToken;
+  const masked = (got.body as { telegram: { botToken: string } }).telegram.botToken;
   assert.ok(masked.endsWith(FAKE_TOKEN.slice(-4)) && masked.includes('*'));
   // sending the masked value back (as a form does) keeps the real token
-  const again = await authed('PUT', '/api/settings', { notifications: { telegram: { enabled: true, botToken: masked, chatIds: [CHAT], apiBase: tg.apiBase } } });
+  const again = await authed('PUT', '/api/settings', { telegram: { enabled: true, botToken: masked, chatIds: [CHAT], apiBase: tg.apiBase } });
   assert.equal(again.status, 200);
   const check = (await authed('POST', '/api/settings/telegram/test', {})).body as { ok: boolean };
   assert.equal(check.ok, true, 'the stored token still works');

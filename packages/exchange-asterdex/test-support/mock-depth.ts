@@ -2,9 +2,10 @@
 // compared with what was last published, and the changed levels go out as one depthUpdate
 // with U (first id), u (last id) and pu (the previous event's u); quantities are absolute,
 // 0 removes a level. A REST snapshot first publishes pending changes, so its lastUpdateId is
-// consistent with the stream:
-// - futures: the snapshot id falls inside the next event (U ≤ lastUpdateId ≤ u),
-// - spot: the next event starts right after it (U = lastUpdateId + 1).
+// the id of the last update it contains, and the next event follows it: U = lastUpdateId + 1
+// and (futures) pu = lastUpdateId. That is the snapshot-on-an-event-boundary case the
+// futures rule accepts; a venue snapshot taken inside an aggregation window (U ≤ id ≤ u) is
+// covered by the book's own tests.
 import type { Instrument } from '@mm/core';
 import type { SimExchange } from '@mm/exchange-sim';
 import type { MockMarket } from './mock-state.ts';
@@ -79,7 +80,7 @@ export class DepthPublisher {
         .slice(0, limit)
         .map(([p, q]) => level(inst, p, q));
     return {
-      lastUpdateId: this.market === 'futures' ? this.lastId + 1 : this.lastId,
+      lastUpdateId: this.lastId,
       E: now,
       T: now,
       bids: top(this.bids, true),

@@ -77,6 +77,8 @@ export class BotService {
       venue: (account?.venue ?? 'sim') as VenueName,
       market: (bot?.instrument?.kind ?? account?.market ?? 'spot') as MarketKindName,
       symbol: record.symbol,
+      baseAsset: bot?.instrument?.base ?? '',
+      quoteAsset: bot?.instrument === undefined ? '' : bot.instrument.kind === 'perp' ? bot.instrument.marginAsset : bot.instrument.quote,
       mode: record.mode,
       state: bot?.state ?? 'STOPPED',
       tradingState: bot?.tradingState ?? (record.halt !== undefined ? 'HALTED' : 'ACTIVE'),

@@ -12,9 +12,10 @@ export const displaySettingsSchema = z.object({
 });
 
 export function settingsRoutes(routes: Routes, storage: Storage, notifications: Notifications): void {
+  // one flat object: display plus the notification sections (secrets masked)
   const current = async () => ({
     display: displaySettingsSchema.parse((await storage.settings.get('display')) ?? {}),
-    notifications: notifications.redacted(),
+    ...(notifications.redacted() as Record<string, unknown>),
   });
 
   routes.add({ method: 'GET', url: '/api/settings', summary: 'Operator settings (secrets masked)', tag: 'settings', handler: current });
@@ -24,10 +25,21 @@ export function settingsRoutes(routes: Routes, storage: Storage, notifications: 
     url: '/api/settings',
     summary: 'Change operator settings; masked secrets sent back keep their stored value',
     tag: 'settings',
-    body: z.object({ display: displaySettingsSchema.optional(), notifications: z.unknown().optional() }),
+    body: z
+      .object({
+        display: displaySettingsSchema.optional(),
+        telegram: z.unknown().optional(),
+        webhook: z.unknown().optional(),
+        events: z.unknown().optional(),
+        fillSummaryIntervalMs: z.unknown().optional(),
+        dailySummary: z.unknown().optional(),
+      })
+      .strict(),
     handler: async ({ body }) => {
-      if (body.display !== undefined) await storage.settings.set('display', body.display);
-      if (body.notifications !== undefined) await notifications.update(body.notifications);
+      const { display, ...sections } = body;
+      const given = Object.fromEntries(Object.entries(sections).filter(([, v]) => v !== undefined));
+      if (Object.keys(given).length > 0) await notifications.update(given);
+      if (display !== undefined) await storage.settings.set('display', display);
       return current();
     },
   });

@@ -33,6 +33,9 @@ export interface BotSummaryDto {
   readonly venue: VenueName;
   readonly market: MarketKindName;
   readonly symbol: string;
+  /** Base and quote asset of the symbol (quote: the currency of PnL, volume and fees). Empty until the bot has loaded its market. */
+  readonly baseAsset: string;
+  readonly quoteAsset: string;
   readonly mode: 'paper' | 'live';
   readonly state: BotStateName;
   readonly tradingState: TradingStateName;

@@ -1,0 +1,49 @@
+// Lint rules of the dashboard. The root config ignores apps/web; this one is run by
+// `npm run check -w @mm/web` (and by the root check). The dashboard may import only the shared
+// schemas and types (@mm/core) and the pure strategy functions (@mm/strategy) for the grid preview.
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const OTHER_PACKAGES = ['exchange', 'exchange-sim', 'exchange-asterdex', 'exchange-bitmart', 'pricing', 'risk', 'engine', 'storage', 'notify', 'server'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '**/*.js'] },
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: OTHER_PACKAGES.flatMap((p) => [`@mm/${p}`, `@mm/${p}/*`]),
+              message: 'apps/web may import only @mm/core and @mm/strategy (DESIGN.md): it talks to the server over HTTP and WebSocket.',
+            },
+            { group: ['../../../packages/*', '../../packages/*'], message: 'Import packages by their @mm/ name.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    rules: {
+      // money and prices stay decimal strings; floats only where a chart needs numbers
+      'no-restricted-globals': ['error', { name: 'parseFloat', message: 'Money and prices are decimal strings: use fx from @mm/core (charts: lib/chart-number.ts).' }],
+      'no-restricted-properties': ['error', { object: 'Number', property: 'parseFloat', message: 'Money and prices are decimal strings: use fx from @mm/core.' }],
+    },
+  },
+);

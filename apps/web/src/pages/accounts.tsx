@@ -1,0 +1,313 @@
+// Venue accounts: add credentials (secrets are write-only, shown only as a masked hint), test
+// the connection and show what the key may do (permissions, balances, latency).
+import { useState } from 'react';
+import type { ReactNode } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import type { z } from 'zod';
+import { VENUE_CREDENTIALS, accountInputSchema } from '@mm/core';
+import type { AccountDto, AccountTestDto, CredentialField, VenueInfoDto, VenueName } from '@mm/core';
+import { ApiError, errorMessage } from '../lib/api.ts';
+import { useAccounts, useDeleteAccount, useSaveAccount, useTestAccount, useVenues } from '../lib/queries.ts';
+import { dec, fmtDateTime } from '../lib/format.ts';
+import { useTimeZone } from '../lib/prefs.ts';
+import { Button } from '../ui/button.tsx';
+import { ConfirmButton } from '../ui/confirm.tsx';
+import { Field, FormError } from '../ui/field.tsx';
+import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
+import { describeField } from './bot-form/describe.ts';
+
+type AccountForm = z.input<typeof accountInputSchema>;
+type AccountOut = z.output<typeof accountInputSchema>;
+
+const FALLBACK_VENUES: VenueInfoDto[] = (Object.keys(VENUE_CREDENTIALS) as VenueName[]).map((v) => ({
+  venue: v,
+  label: v,
+  markets: v === 'bitmart' ? ['spot'] : ['spot', 'perp'],
+  credentialSets: VENUE_CREDENTIALS[v],
+  status: '',
+}));
+
+export default function AccountsPage() {
+  const accounts = useAccounts();
+  const tz = useTimeZone();
+  const [editing, setEditing] = useState<AccountDto | 'new' | undefined>(undefined);
+  const [tests, setTests] = useState<Record<string, AccountTestDto | { error: string }>>({});
+  const test = useTestAccount();
+  const del = useDeleteAccount();
+  const runTest = async (a: AccountDto) => {
+    try {
+      const result = await test.mutateAsync(a.id);
+      setTests((t) => ({ ...t, [a.id]: result }));
+    } catch (e) {
+      setTests((t) => ({ ...t, [a.id]: { error: errorMessage(e) } }));
+    }
+  };
+  return (
+    <div className="flex flex-col gap-[var(--gap)]">
+      <Panel
+        title="Venue accounts"
+        id="accounts"
+        bodyClassName="overflow-x-auto p-0"
+        actions={
+          <Button size="sm" variant="primary" onClick={() => setEditing('new')}>
+            + Add account
+          </Button>
+        }
+      >
+        {accounts.isError ? <ErrorText>{errorMessage(accounts.error)}</ErrorText> : null}
+        {accounts.isPending ? (
+          <Empty>loading…</Empty>
+        ) : (accounts.data ?? []).length === 0 ? (
+          <Empty>No accounts.</Empty>
+        ) : (
+          <table className="grid-table" aria-label="Accounts">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Venue</th>
+                <th scope="col">Market</th>
+                <th scope="col">Live</th>
+                <th scope="col">Key</th>
+                <th scope="col">Updated</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(accounts.data ?? []).map((a) => {
+                const result = tests[a.id];
+                return (
+                  <AccountRows key={a.id} account={a} tz={tz} result={result} testing={test.isPending && test.variables === a.id}>
+                    <Button size="sm" aria-label={`Test ${a.name}`} onClick={() => void runTest(a)} disabled={test.isPending && test.variables === a.id}>
+                      Test
+                    </Button>
+                    <Button size="sm" aria-label={`Edit ${a.name}`} onClick={() => setEditing(a)}>
+                      Edit
+                    </Button>
+                    <ConfirmButton
+                      size="sm"
+                      variant="danger"
+                      ariaLabel={`Delete ${a.name}`}
+                      title={`Delete the account ${a.name}?`}
+                      description="Its stored credentials are erased. Bots that use this account must be deleted or moved first."
+                      confirmLabel="Delete account"
+                      onConfirm={() => del.mutateAsync(a.id).catch(() => undefined)}
+                    >
+                      Delete
+                    </ConfirmButton>
+                  </AccountRows>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        {del.isError ? <ErrorText>{errorMessage(del.error)}</ErrorText> : null}
+      </Panel>
+      {editing !== undefined ? <AccountEditor key={editing === 'new' ? 'new' : editing.id} account={editing === 'new' ? undefined : editing} onDone={() => setEditing(undefined)} /> : null}
+    </div>
+  );
+}
+
+function AccountRows({ account: a, tz, result, testing, children }: { account: AccountDto; tz: string; result: AccountTestDto | { error: string } | undefined; testing: boolean; children: ReactNode }) {
+  return (
+    <>
+      <tr>
+        <td>{a.name}</td>
+        <td>{a.venue}</td>
+        <td className="text-dim">{a.market}</td>
+        <td>{a.live ? <span className="border border-fg px-1 text-[0.85em] font-semibold">LIVE</span> : <span className="text-dim">paper only</span>}</td>
+        <td className="text-dim">{a.credentialHint ?? (a.venue === 'sim' ? 'no key needed' : 'no key')}</td>
+        <td className="text-dim">{fmtDateTime(a.updatedAt, tz)}</td>
+        <td>
+          <div className="flex gap-1">{children}</div>
+        </td>
+      </tr>
+      {testing || result ? (
+        <tr>
+          <td colSpan={7} className="bg-bg">
+            {testing ? <span className="text-dim">testing the connection…</span> : result ? <TestResult result={result} /> : null}
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+function TestResult({ result }: { result: AccountTestDto | { error: string } }) {
+  if ('error' in result) return <p role="status" className="text-err">Test failed: {result.error}</p>;
+  return (
+    <div role="status" aria-label="Connection test" className="flex flex-wrap gap-x-8 gap-y-2 py-1">
+      <p className={result.ok ? 'text-run' : 'text-err'}>
+        {result.ok ? '✓ connected' : '✕ failed'} <span className="text-fg">— {result.message}</span>
+        {result.latencyMs !== undefined ? <span className="text-dim"> · {result.latencyMs} ms</span> : null}
+      </p>
+      <div>
+        <span className="text-mute">key may: </span>
+        {result.permissions.length === 0 ? <span className="text-dim">(not reported)</span> : result.permissions.map((p) => <span key={p} className="mr-1 border border-line-strong px-1">{p}</span>)}
+      </div>
+      {result.balances.length > 0 ? (
+        <div className="text-dim">
+          <span className="text-mute">balances: </span>
+          {result.balances.slice(0, 8).map((b) => (
+            <span key={b.asset} className="mr-3">
+              {b.asset} {dec(b.total, { maxDecimals: 4 })} <span className="text-mute">(free {dec(b.free, { maxDecimals: 4 })})</span>
+            </span>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function AccountEditor({ account, onDone }: { account: AccountDto | undefined; onDone: () => void }) {
+  const venues = useVenues();
+  const list = venues.data && venues.data.length > 0 ? venues.data : FALLBACK_VENUES;
+  const save = useSaveAccount(account?.id);
+  const [formError, setFormError] = useState<string>();
+  const [setIndex, setSetIndex] = useState(0);
+  const form = useForm<AccountForm, unknown, AccountOut>({
+    resolver: zodResolver(accountInputSchema),
+    mode: 'onTouched',
+    defaultValues: account
+      ? { name: account.name, venue: account.venue, market: account.market, live: account.live, credentials: {}, baseUrls: account.baseUrls ? { ...account.baseUrls } : undefined }
+      : { name: '', venue: 'asterdex', market: 'perp', live: false, credentials: {} },
+  });
+  const venue = useWatch({ control: form.control, name: 'venue' });
+  const info = list.find((v) => v.venue === venue);
+  const sets = info?.credentialSets ?? VENUE_CREDENTIALS[venue] ?? [[]];
+  const fields: readonly CredentialField[] = sets[Math.min(setIndex, sets.length - 1)] ?? [];
+  const errors = form.formState.errors;
+
+  const submit = form.handleSubmit(async (input) => {
+    setFormError(undefined);
+    // only this credential set, only what was typed: an empty secret keeps the stored one
+    const credentials: Record<string, string> = {};
+    for (const f of fields) {
+      const v = input.credentials[f.name]?.trim();
+      if (v) credentials[f.name] = v;
+    }
+    try {
+      await save.mutateAsync({ ...input, credentials });
+      onDone();
+    } catch (e) {
+      if (e instanceof ApiError) for (const f of e.fields) form.setError(f.path as 'name', { type: 'server', message: f.message });
+      setFormError(errorMessage(e));
+    }
+  });
+
+  return (
+    <Panel title={account ? `Edit account ${account.name}` : 'Add account'} id="account-editor">
+      <form onSubmit={submit} noValidate className="flex max-w-3xl flex-col gap-4" aria-label={account ? `Edit account ${account.name}` : 'Add account'}>
+        <div className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-3">
+          <Field label="Account name" error={errors.name?.message}>
+            <input autoComplete="off" {...form.register('name')} />
+          </Field>
+          <Field label="Venue" error={errors.venue?.message} help={info?.status || undefined}>
+            <select {...form.register('venue', { onChange: () => setSetIndex(0) })}>
+              {list.filter((v) => v.venue !== 'sim' || account?.venue === 'sim').map((v) => (
+                <option key={v.venue} value={v.venue}>
+                  {v.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Market" error={errors.market?.message}>
+            <select {...form.register('market')}>
+              {(info?.markets ?? ['spot', 'perp']).map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <Field label="Allow live trading" inline help={describeField(accountInputSchema, 'live')} error={errors.live?.message}>
+          <input type="checkbox" className="accent-white" {...form.register('live')} />
+        </Field>
+        {sets.length > 1 ? (
+          <div role="radiogroup" aria-label="Key type" className="flex gap-2">
+            {sets.map((set, i) => (
+              <label key={i} className="flex items-center gap-1 text-dim">
+                <input type="radio" name="credential-set" className="accent-white" checked={i === setIndex} onChange={() => setSetIndex(i)} />
+                {set.filter((f) => !f.secret).map((f) => f.label).join(' + ') || `key set ${i + 1}`}
+              </label>
+            ))}
+          </div>
+        ) : null}
+        {fields.length === 0 ? <p className="text-dim">The simulated exchange needs no credentials.</p> : null}
+        <div className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2">
+          {fields.map((f) => (
+            <Field key={`${venue}-${f.name}`} label={f.label} help={f.help + (account && f.secret ? ' Leave empty to keep the stored value.' : '')} error={(errors.credentials as Record<string, { message?: string }> | undefined)?.[f.name]?.message}>
+              <input
+                type={f.secret ? 'password' : 'text'}
+                autoComplete={f.secret ? 'new-password' : 'off'}
+                spellCheck={false}
+                placeholder={account && f.secret ? `stored ${account.credentialHint ?? '••••'}` : undefined}
+                {...form.register(`credentials.${f.name}`)}
+              />
+            </Field>
+          ))}
+        </div>
+        {typeof errors.credentials?.message === 'string' ? (
+          <p role="alert" className="text-err">
+            {errors.credentials.message}
+          </p>
+        ) : null}
+        <Controller
+          control={form.control}
+          name="baseUrls"
+          render={({ field, fieldState }) => <BaseUrls value={field.value} onChange={field.onChange} error={fieldState.error?.message ?? firstNested(fieldState.error)} />}
+        />
+        <FormError>{formError}</FormError>
+        <div className="flex gap-2">
+          <Button type="submit" variant="primary" disabled={save.isPending}>
+            {account ? 'Save account' : 'Add account'}
+          </Button>
+          <Button variant="ghost" onClick={onDone}>
+            Cancel
+          </Button>
+        </div>
+      </form>
+    </Panel>
+  );
+}
+
+function firstNested(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  for (const [k, v] of Object.entries(error)) {
+    if (k === 'ref') continue;
+    const m = (v as { message?: unknown } | undefined)?.message;
+    if (typeof m === 'string') return `${k}: ${m}`;
+  }
+  return undefined;
+}
+
+/** Optional endpoint overrides as "name=url" lines (testnets, a local mock, a proxy). */
+function BaseUrls({ value, onChange, error }: { value: Record<string, string> | undefined; onChange: (v: Record<string, string> | undefined) => void; error: string | undefined }) {
+  const [text, setText] = useState(() =>
+    Object.entries(value ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
+  return (
+    <Field label="Base URL overrides" help="Optional, one per line as name=url (e.g. rest=https://… or ws=wss://…) for a testnet or a proxy. Empty: the venue's public endpoints." error={error}>
+      <textarea
+        rows={2}
+        spellCheck={false}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          const entries = e.target.value
+            .split('\n')
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .map((l) => {
+              const i = l.indexOf('=');
+              return i < 0 ? [l, ''] : [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+            });
+          onChange(entries.length === 0 ? undefined : Object.fromEntries(entries));
+        }}
+      />
+    </Field>
+  );
+}

@@ -1,0 +1,146 @@
+// Our fills: filterable by side, tag and period, paged backwards, exportable as CSV with the
+// same filters. New fills arrive through the WebSocket at the top.
+import { useMemo, useState } from 'react';
+import { tradingDay } from '@mm/strategy';
+import { errorMessage, withQuery } from '../../lib/api.ts';
+import { useFills } from '../../lib/queries.ts';
+import type { FillFilters } from '../../lib/queries.ts';
+import { dec, fmtDateTime } from '../../lib/format.ts';
+import { useTimeZone } from '../../lib/prefs.ts';
+import { Button } from '../../ui/button.tsx';
+import { Empty, ErrorText, Panel } from '../../ui/panel.tsx';
+import { SideText } from '../../ui/status.tsx';
+
+type Period = 'all' | '1h' | 'today' | '24h' | '7d';
+
+function periodStart(period: Period, timeZone: string): number | undefined {
+  const now = Date.now();
+  switch (period) {
+    case 'all':
+      return undefined;
+    case '1h':
+      return now - 3_600_000;
+    case 'today':
+      return tradingDay(now, timeZone).start;
+    case '24h':
+      return now - 86_400_000;
+    case '7d':
+      return now - 7 * 86_400_000;
+  }
+}
+
+export function FillsPanel({ botId, priceDecimals, qtyDecimals }: { botId: string; priceDecimals: number | undefined; qtyDecimals: number | undefined }) {
+  const tz = useTimeZone();
+  const [side, setSide] = useState('');
+  const [tag, setTag] = useState('');
+  const [period, setPeriod] = useState<Period>('all');
+  const filters = useMemo<FillFilters>(() => {
+    const from = periodStart(period, tz);
+    return { ...(side ? { side } : {}), ...(tag ? { tag } : {}), ...(from !== undefined ? { from } : {}) };
+  }, [side, tag, period, tz]);
+  const fills = useFills(botId, filters);
+  const items = useMemo(() => fills.data?.pages.flatMap((p) => p.items) ?? [], [fills.data]);
+  const total = fills.data?.pages[0]?.total;
+  const csv = withQuery(`/api/bots/${encodeURIComponent(botId)}/fills.csv`, filters);
+  return (
+    <Panel
+      title="Fills"
+      id="fills"
+      bodyClassName="p-0"
+      actions={
+        <>
+          <label className="flex items-center gap-1 text-dim">
+            Side
+            <select value={side} onChange={(e) => setSide(e.target.value)}>
+              <option value="">all</option>
+              <option value="buy">buy</option>
+              <option value="sell">sell</option>
+            </select>
+          </label>
+          <label className="flex items-center gap-1 text-dim">
+            Tag
+            <select value={tag} onChange={(e) => setTag(e.target.value)}>
+              <option value="">all</option>
+              <option value="mm">mm</option>
+              <option value="volume">volume</option>
+            </select>
+          </label>
+          <label className="flex items-center gap-1 text-dim">
+            Period
+            <select value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
+              <option value="all">all</option>
+              <option value="1h">last hour</option>
+              <option value="today">today</option>
+              <option value="24h">24 h</option>
+              <option value="7d">7 days</option>
+            </select>
+          </label>
+          <a href={csv} download className="inline-flex h-6 items-center border border-line-strong bg-raised px-2 hover:border-dim">
+            Export CSV
+          </a>
+        </>
+      }
+    >
+      {fills.isError ? <ErrorText>{errorMessage(fills.error)}</ErrorText> : null}
+      <div className="max-h-[26rem] overflow-auto">
+        {fills.isPending ? (
+          <Empty>loading…</Empty>
+        ) : items.length === 0 ? (
+          <Empty>No fills{side || tag || period !== 'all' ? ' match the filters' : ' yet'}.</Empty>
+        ) : (
+          <table className="grid-table" aria-label="Fills">
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Side</th>
+                <th scope="col" className="num">
+                  Price
+                </th>
+                <th scope="col" className="num">
+                  Qty
+                </th>
+                <th scope="col" className="num">
+                  Notional
+                </th>
+                <th scope="col" className="num">
+                  Fee
+                </th>
+                <th scope="col">Liq.</th>
+                <th scope="col">Tag</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((f) => (
+                <tr key={`${f.venue}:${f.tradeId}`} title={`trade ${f.tradeId} · order ${f.clientOrderId}`}>
+                  <td className="text-dim">{fmtDateTime(f.venueTime, tz)}</td>
+                  <td>
+                    <SideText side={f.side} />
+                  </td>
+                  <td className="num">{dec(f.price, { decimals: priceDecimals })}</td>
+                  <td className="num">{dec(f.qty, { decimals: qtyDecimals })}</td>
+                  <td className="num">{dec(f.notional, { decimals: 2 })}</td>
+                  <td className="num text-dim">
+                    {dec(f.fee, { maxDecimals: 6 })} {f.feeAsset}
+                  </td>
+                  <td className="text-dim">{f.liquidity}</td>
+                  <td className="text-dim">{f.tag}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div className="flex items-center justify-between border-t border-line px-3 py-1.5 text-dim">
+        <span>
+          {items.length}
+          {total !== undefined ? ` of ${total}` : ''} fills
+        </span>
+        {fills.hasNextPage ? (
+          <Button size="sm" disabled={fills.isFetchingNextPage} onClick={() => void fills.fetchNextPage()}>
+            Load older
+          </Button>
+        ) : null}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,112 @@
+// The event and error log of one bot or of all: level filter, text search (server side),
+// newest first, live, paged backwards.
+import { useEffect, useMemo, useState } from 'react';
+import type { EventDto } from '@mm/core';
+import { errorMessage } from '../lib/api.ts';
+import { useBots, useEvents } from '../lib/queries.ts';
+import type { EventFilters } from '../lib/queries.ts';
+import { fmtDateTime } from '../lib/format.ts';
+import { useTimeZone } from '../lib/prefs.ts';
+import { cx } from '../lib/cx.ts';
+import { Button } from '../ui/button.tsx';
+import { Empty, ErrorText } from '../ui/panel.tsx';
+import { LevelText } from '../ui/status.tsx';
+
+const LEVELS = [
+  { value: '', label: 'all' },
+  { value: 'info', label: 'info+' },
+  { value: 'warn', label: 'warn+' },
+  { value: 'error', label: 'error' },
+] as const;
+
+export function EventLog({ scope, height = '32rem' }: { scope: string | undefined; height?: string }) {
+  const tz = useTimeZone();
+  const [level, setLevel] = useState('');
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const [botId, setBotId] = useState('');
+  useEffect(() => {
+    const t = setTimeout(() => setQ(text.trim()), 300);
+    return () => clearTimeout(t);
+  }, [text]);
+  const filters = useMemo<EventFilters>(() => ({ ...(level ? { level } : {}), ...(q ? { q } : {}), ...(scope === undefined && botId ? { botId } : {}) }), [level, q, botId, scope]);
+  const events = useEvents(scope, filters);
+  const items = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
+  const bots = useBots();
+  const names = useMemo(() => new Map((bots.data ?? []).map((b) => [b.id, b.name])), [bots.data]);
+  const total = events.data?.pages[0]?.total;
+  return (
+    <div className="flex flex-col">
+      <div className="flex flex-wrap items-center gap-2 border-b border-line px-3 py-1.5">
+        <div role="radiogroup" aria-label="Level" className="flex">
+          {LEVELS.map((l) => (
+            <button
+              key={l.value}
+              type="button"
+              role="radio"
+              aria-checked={level === l.value}
+              onClick={() => setLevel(l.value)}
+              className={cx('border border-line px-2 py-0.5 text-[0.9em]', level === l.value ? 'border-fg text-fg' : 'text-dim hover:text-fg')}
+            >
+              {l.label}
+            </button>
+          ))}
+        </div>
+        <input type="search" aria-label="Search events" placeholder="search…" value={text} onChange={(e) => setText(e.target.value)} className="min-w-0 flex-1" />
+        {scope === undefined ? (
+          <label className="flex items-center gap-1 text-dim">
+            Bot
+            <select value={botId} onChange={(e) => setBotId(e.target.value)}>
+              <option value="">all</option>
+              {(bots.data ?? []).map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+      </div>
+      {events.isError ? <ErrorText>{errorMessage(events.error)}</ErrorText> : null}
+      <div className="overflow-auto" style={{ maxHeight: height }}>
+        {events.isPending ? (
+          <Empty>loading…</Empty>
+        ) : items.length === 0 ? (
+          <Empty>No events{level || q ? ' match the filters' : ''}.</Empty>
+        ) : (
+          <ol aria-label="Events" className="divide-y divide-line/60">
+            {items.map((e, i) => (
+              <EventRow key={`${e.id}#${i}`} event={e} tz={tz} botName={scope === undefined && e.botId ? (names.get(e.botId) ?? e.botId) : undefined} />
+            ))}
+          </ol>
+        )}
+      </div>
+      <div className="flex items-center justify-between border-t border-line px-3 py-1.5 text-dim">
+        <span>
+          {items.length}
+          {total !== undefined ? ` of ${total}` : ''} events
+        </span>
+        {events.hasNextPage ? (
+          <Button size="sm" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+            Load older
+          </Button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function EventRow({ event, tz, botName }: { event: EventDto; tz: string; botName: string | undefined }) {
+  const details = event.details ? JSON.stringify(event.details) : undefined;
+  return (
+    <li className={cx('flex gap-3 px-3 py-[var(--row-py)]', event.level === 'error' && 'bg-err/5')} title={details}>
+      <span className="shrink-0 text-mute">{fmtDateTime(event.at, tz)}</span>
+      <span className="w-12 shrink-0">
+        <LevelText level={event.level} />
+      </span>
+      {botName !== undefined ? <span className="w-28 shrink-0 truncate text-dim">{botName}</span> : null}
+      <span className="w-32 shrink-0 truncate text-dim">{event.kind}</span>
+      <span className="min-w-0 break-words">{event.message}</span>
+    </li>
+  );
+}

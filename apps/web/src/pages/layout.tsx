@@ -1,0 +1,111 @@
+// The frame of every page: navigation, the live/stale marker, the session and logout.
+import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import type { SessionDto } from '@mm/core';
+import { api } from '../lib/api.ts';
+import { keys, useHealth } from '../lib/queries.ts';
+import { Link, navigate, useLocation } from '../lib/router.tsx';
+import { liveStatus } from '../lib/live-status.ts';
+import { useStore } from '../lib/store.ts';
+import { fmtTime } from '../lib/format.ts';
+import { useTimeZone } from '../lib/prefs.ts';
+import { cx } from '../lib/cx.ts';
+import { Button } from '../ui/button.tsx';
+
+const NAV = [
+  { to: '/', label: 'Overview' },
+  { to: '/accounts', label: 'Accounts' },
+  { to: '/events', label: 'Events' },
+  { to: '/settings', label: 'Settings' },
+];
+
+export function Layout({ session, children }: { session: SessionDto; children: ReactNode }) {
+  const { path } = useLocation();
+  const qc = useQueryClient();
+  const health = useHealth();
+  useEffect(() => {
+    const page = path.startsWith('/bots/new') ? 'New bot' : path.startsWith('/bots/') ? 'Bot' : (NAV.find((n) => n.to !== '/' && path.startsWith(n.to))?.label ?? 'Overview');
+    document.title = `${page} · MM engine`;
+  }, [path]);
+  const logout = async () => {
+    try {
+      await api.post('/api/auth/logout');
+    } finally {
+      // the login page replaces the dashboard; nothing of the session stays in memory
+      qc.setQueryData(keys.me, null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' && q.queryKey[0] !== 'setup' });
+      navigate('/', { replace: true });
+    }
+  };
+  return (
+    <div className="min-h-screen">
+      <header className="sticky top-0 z-30 flex h-10 items-center gap-4 border-b border-line bg-bg/95 px-4 backdrop-blur">
+        <Link to="/" className="font-semibold tracking-[0.18em] text-fg">
+          ▌MM
+        </Link>
+        <nav aria-label="Main" className="flex gap-1">
+          {NAV.map((n) => {
+            const active = n.to === '/' ? path === '/' || path.startsWith('/bots') : path.startsWith(n.to);
+            return (
+              <Link key={n.to} to={n.to} aria-current={active ? 'page' : undefined} className={cx('px-2 py-1', active ? 'text-fg underline underline-offset-4' : 'text-dim hover:text-fg')}>
+                {n.label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="ml-auto flex items-center gap-4">
+          {health.data ? (
+            <span className="hidden text-dim sm:inline" title={`database ${health.data.database} · v${health.data.version}`}>
+              {health.data.bots.running}/{health.data.bots.total} running
+              {health.data.bots.error > 0 ? <span className="ml-2 text-err">{health.data.bots.error} error</span> : null}
+              {health.data.status !== 'ok' ? <span className="ml-2 text-pause">degraded</span> : null}
+            </span>
+          ) : null}
+          <LiveIndicator />
+          <span className="text-dim">{session.username}</span>
+          <Button size="sm" variant="ghost" onClick={() => void logout()}>
+            Log out
+          </Button>
+        </div>
+      </header>
+      <StaleBanner />
+      <main className="mx-auto max-w-[1800px] p-[var(--gap)]">{children}</main>
+    </div>
+  );
+}
+
+function LiveIndicator() {
+  const s = useStore(liveStatus);
+  if (s.state === 'open')
+    return (
+      <span className="text-dim" data-live="open" title="Live updates connected">
+        <span className="text-run">●</span> live
+      </span>
+    );
+  return (
+    <span className="text-pause" data-live={s.state}>
+      ○ {s.state === 'connecting' ? 'connecting' : 'STALE'}
+    </span>
+  );
+}
+
+function StaleBanner() {
+  const s = useStore(liveStatus);
+  const tz = useTimeZone();
+  const [now, setNow] = useState(() => Date.now());
+  const down = s.state !== 'open' && s.disconnectedAt !== undefined;
+  useEffect(() => {
+    if (!down) return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [down]);
+  if (!down) return null;
+  const retryIn = s.nextRetryAt === undefined ? undefined : Math.max(0, Math.ceil((s.nextRetryAt - now) / 1000));
+  return (
+    <div role="alert" data-testid="stale-banner" className="border-b border-pause/60 bg-pause/10 px-4 py-1.5 text-pause">
+      STALE — live updates lost at {fmtTime(s.disconnectedAt, tz)}; figures below may be out of date.{' '}
+      {s.state === 'connecting' ? 'Reconnecting…' : retryIn !== undefined ? `Reconnecting in ${retryIn}s (attempt ${s.attempts}).` : ''}
+    </div>
+  );
+}

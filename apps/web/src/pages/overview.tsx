@@ -1,0 +1,215 @@
+// Every bot in one table, live: state, risk, price, inventory, PnL, volume against target,
+// open orders, and the actions per bot and for all bots. Rows re-render only when their bot does.
+import { memo, useMemo } from 'react';
+import type { BotAction, BotSummaryDto } from '@mm/core';
+import { errorMessage } from '../lib/api.ts';
+import { useAllBotsAction, useBots } from '../lib/queries.ts';
+import { Link } from '../lib/router.tsx';
+import { dec, isPositive, mid, percentOf, sum } from '../lib/format.ts';
+import { chartNumber } from '../lib/chart-number.ts';
+import { Button } from '../ui/button.tsx';
+import { ConfirmButton } from '../ui/confirm.tsx';
+import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
+import { Progress } from '../ui/progress.tsx';
+import { BotStatePill, ModeBadge, RiskPill } from '../ui/status.tsx';
+import { BotActions } from './bot-actions.tsx';
+
+export function OverviewPage() {
+  const bots = useBots();
+  const list = useMemo(() => [...(bots.data ?? [])].sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name)), [bots.data]);
+  return (
+    <Panel title="Bots" id="bots" actions={<BulkActions bots={list} />} bodyClassName="overflow-x-auto">
+      {bots.isError ? <ErrorText>{errorMessage(bots.error)}</ErrorText> : null}
+      {bots.isPending ? <Empty>loading…</Empty> : list.length === 0 ? <Empty>No bots yet. Create one to start quoting on paper.</Empty> : <BotTable bots={list} />}
+    </Panel>
+  );
+}
+
+function BulkActions({ bots }: { bots: readonly BotSummaryDto[] }) {
+  const all = useAllBotsAction();
+  const run = (a: BotAction) => all.mutateAsync(a);
+  const fire = (a: BotAction) => void run(a).catch(() => undefined);
+  const none = bots.length === 0;
+  const failed = (all.data ?? []).filter((r) => !r.ok);
+  const names = new Map(bots.map((b) => [b.id, b.name]));
+  return (
+    <>
+      {all.isError ? <span role="alert" className="text-err">{errorMessage(all.error)}</span> : null}
+      {failed.length > 0 ? (
+        <span role="status" className="max-w-[28rem] truncate text-pause" title={failed.map((f) => `${names.get(f.id) ?? f.id}: ${f.message ?? 'failed'}`).join('\n')}>
+          {failed.length} not done: {failed.map((f) => `${names.get(f.id) ?? f.id}: ${f.message ?? 'failed'}`).join('; ')}
+        </span>
+      ) : null}
+      <span className="text-mute">all bots:</span>
+      <Button size="sm" disabled={none || all.isPending} onClick={() => fire('start')}>
+        Start all
+      </Button>
+      <Button size="sm" disabled={none || all.isPending} onClick={() => fire('pause')}>
+        Pause all
+      </Button>
+      <Button size="sm" disabled={none || all.isPending} onClick={() => fire('resume')}>
+        Resume all
+      </Button>
+      <ConfirmButton size="sm" disabled={none} title="Stop every bot?" description={`All ${bots.length} bots cancel their open orders and stop trading.`} confirmLabel="Stop all bots" onConfirm={() => run('stop')}>
+        Stop all
+      </ConfirmButton>
+      <ConfirmButton
+        size="sm"
+        disabled={none}
+        title="Cancel the orders of every bot?"
+        description="Every open order of every bot is cancelled now. Running bots quote again at their next refresh."
+        confirmLabel="Cancel all orders"
+        onConfirm={() => run('cancel-all')}
+      >
+        Cancel all orders
+      </ConfirmButton>
+      <Link to="/bots/new" className="ml-2 inline-flex h-6 items-center border border-fg bg-fg px-2 font-medium text-bg hover:bg-white">
+        + New bot
+      </Link>
+    </>
+  );
+}
+
+function BotTable({ bots }: { bots: readonly BotSummaryDto[] }) {
+  return (
+    <table className="grid-table" aria-label="Bots">
+      <thead>
+        <tr>
+          <th scope="col">Bot</th>
+          <th scope="col">Venue</th>
+          <th scope="col">Symbol</th>
+          <th scope="col">Mode</th>
+          <th scope="col">State</th>
+          <th scope="col">Risk</th>
+          <th scope="col" className="num">
+            Mid
+          </th>
+          <th scope="col" className="num">
+            Inventory base / quote
+          </th>
+          <th scope="col" className="num">
+            PnL today
+          </th>
+          <th scope="col" className="min-w-[13rem]">
+            Volume today / target
+          </th>
+          <th scope="col" className="num">
+            Orders
+          </th>
+          <th scope="col">Actions</th>
+        </tr>
+      </thead>
+      <tbody>
+        {bots.map((b) => (
+          <BotRow key={b.id} bot={b} />
+        ))}
+      </tbody>
+      <Totals bots={bots} />
+    </table>
+  );
+}
+
+const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
+  const s = bot.stats;
+  const price = mid(s?.bestBid, s?.bestAsk) ?? s?.reference;
+  const priceDecimals = Math.max(decimalsIn(s?.bestBid), decimalsIn(s?.bestAsk));
+  const expectedPct = s ? chartNumber(percentOf(s.volume.expected, s.volume.target)) : undefined;
+  const hasTarget = isPositive(s?.volume.target);
+  return (
+    <tr data-bot-id={bot.id} aria-label={bot.name}>
+      <td>
+        <Link to={`/bots/${encodeURIComponent(bot.id)}`} className="text-fg underline-offset-4 hover:underline">
+          {bot.name}
+        </Link>
+        {bot.error ? (
+          <div className="max-w-[16rem] truncate text-[0.85em] text-err" title={bot.error}>
+            {bot.error}
+          </div>
+        ) : null}
+      </td>
+      <td className="text-dim">
+        {bot.venue}
+        <span className="text-mute">·{bot.market}</span>
+        <div className="text-[0.85em] text-mute">{bot.accountName}</div>
+      </td>
+      <td>{bot.symbol}</td>
+      <td>
+        <ModeBadge mode={bot.mode} />
+      </td>
+      <td>
+        <BotStatePill state={bot.state} />
+      </td>
+      <td>
+        <RiskPill state={bot.tradingState} blocked={bot.quotingBlocked} />
+      </td>
+      <td className="num" data-col="mid">
+        {dec(price, { maxDecimals: Math.max(priceDecimals + 1, 2) })}
+      </td>
+      <td className="num">
+        {s?.position ? (
+          <span title="position (perp)">{dec(s.position.qty, { maxDecimals: 4 })}</span>
+        ) : (
+          <>
+            {dec(s?.base, { maxDecimals: 4 })} <span className="text-mute">/</span> {dec(s?.quote, { decimals: 2 })}
+          </>
+        )}
+      </td>
+      <td className="num">{dec(s?.pnl.today ?? s?.pnl.net, { decimals: 2, sign: true })}</td>
+      <td>
+        <div className="flex items-baseline justify-between gap-2">
+          <span>{dec(s?.volume.total, { decimals: 0 })}</span>
+          {hasTarget ? <span className="text-mute">/ {dec(s?.volume.target, { decimals: 0 })}</span> : <span className="text-mute">no target</span>}
+          <span className="w-12 text-right text-dim">{s && hasTarget ? `${s.volume.progressPct.toFixed(1)}%` : '—'}</span>
+        </div>
+        <Progress pct={hasTarget ? (s?.volume.progressPct ?? 0) : 0} expectedPct={hasTarget ? expectedPct : undefined} label={`Volume of ${bot.name} against today's target`} className="mt-1" />
+      </td>
+      <td className="num" data-col="orders">
+        {s?.openOrders ?? '—'}
+      </td>
+      <td>
+        <BotActions bot={bot} />
+      </td>
+    </tr>
+  );
+});
+
+function decimalsIn(value: string | undefined): number {
+  if (!value) return 0;
+  const i = value.indexOf('.');
+  return i < 0 ? 0 : value.length - i - 1;
+}
+
+function Totals({ bots }: { bots: readonly BotSummaryDto[] }) {
+  const running = bots.filter((b) => b.state === 'RUNNING').length;
+  const stats = bots.map((b) => b.stats);
+  const pnl = sum(stats.map((s) => s?.pnl.today ?? s?.pnl.net));
+  const volume = sum(stats.map((s) => s?.volume.total));
+  const target = sum(stats.map((s) => s?.volume.target));
+  const orders = stats.reduce((n, s) => n + (s?.openOrders ?? 0), 0);
+  const pct = percentOf(volume, target);
+  return (
+    <tfoot>
+      <tr className="border-t border-line-strong font-semibold" aria-label="Totals">
+        <td>Total</td>
+        <td colSpan={3} className="text-dim">
+          {bots.length} bots
+        </td>
+        <td className="text-dim">{running} running</td>
+        <td className="text-dim">{bots.filter((b) => b.tradingState !== 'ACTIVE').length} limited</td>
+        <td />
+        <td />
+        <td className="num">{dec(pnl, { decimals: 2, sign: true })}</td>
+        <td>
+          <div className="flex items-baseline justify-between gap-2">
+            <span>{dec(volume, { decimals: 0 })}</span>
+            <span className="text-mute">/ {dec(target, { decimals: 0 })}</span>
+            <span className="w-12 text-right text-dim">{pct === undefined ? '—' : `${pct}%`}</span>
+          </div>
+          <Progress pct={chartNumber(pct) ?? 0} label="Volume of all bots against today's targets" className="mt-1" />
+        </td>
+        <td className="num">{orders}</td>
+        <td />
+      </tr>
+    </tfoot>
+  );
+}
