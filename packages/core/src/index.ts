@@ -11,3 +11,5 @@ export * from './ids.ts';
 export * from './heap.ts';
 export * from './config/bot-config.ts';
 export * from './api/types.ts';
+export * from './api/settings.ts';
+export * from './time-zone.ts';

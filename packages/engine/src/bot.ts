@@ -4,7 +4,7 @@
 //
 // Every handler runs inside `guard`: an unexpected error moves this bot to ERROR (its orders are
 // pulled and it retries with back-off); it never escapes to other bots.
-import { ClientIdGenerator, EngineError, EventBus, Rng, botOrderPrefix, fx, toEngineError } from '@mm/core';
+import { ClientIdGenerator, EngineError, EventBus, Rng, botOrderPrefix, fx, toEngineError, tradingDay } from '@mm/core';
 import type {
   BookSnapshot,
   BotConfig,
@@ -22,7 +22,7 @@ import type { ConnectionEvent, FeeRates, VenueAdapter } from '@mm/exchange';
 import { ReferencePrice } from '@mm/pricing';
 import { RiskMonitor, checkOrder } from '@mm/risk';
 import type { RiskDenial, RiskSnapshot, RiskTrip, RuleStatus, TradingState } from '@mm/risk';
-import { computeGrid, planRefresh, tradingDay } from '@mm/strategy';
+import { computeGrid, planRefresh } from '@mm/strategy';
 import type { DesiredQuote, GridResult, InventoryView, LiveQuote, MarketView, OwnBook } from '@mm/strategy';
 import type { BotEvents, BotStatsSnapshot, LogLevel } from './events.ts';
 import { Executor } from './executor.ts';

@@ -3,6 +3,8 @@
 // and a notification can be produced from a replayed journal as easily as from a live bot.
 // Amounts are decimal strings, as at every other boundary of the product.
 
+import type { MessageKind } from '@mm/core';
+
 /** Who an event is about: enough to name it on a phone without a lookup. */
 export interface BotIdentity {
   readonly id: string;
@@ -113,25 +115,8 @@ export const NOTIFY_EVENT_KINDS = [
   'connection_restored',
 ] as const satisfies readonly NotifyEventKind[];
 
-/**
- * What an operator switches on, silent or off. Fills are never sent one by one, so their
- * setting is named after the message they produce; the daily summary is not an engine event.
- */
-export const MESSAGE_KINDS = [
-  'bot_started',
-  'bot_stopped',
-  'bot_paused',
-  'bot_resumed',
-  'bot_error',
-  'risk_trip',
-  'kill_switch',
-  'fill_summary',
-  'daily_summary',
-  'connection_lost',
-  'connection_restored',
-] as const;
-
-export type MessageKind = (typeof MESSAGE_KINDS)[number];
+// the operator-facing message kinds (settings) are part of the API contract in @mm/core
+export { MESSAGE_KINDS, type MessageKind } from '@mm/core';
 
 export function messageKindOf(kind: NotifyEventKind): MessageKind {
   return kind === 'fill' ? 'fill_summary' : kind;

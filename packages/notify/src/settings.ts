@@ -1,11 +1,10 @@
 // Notification settings, validated by the same schema in the API, the dashboard and here.
 // Descriptions are written for the dashboard, which renders them as help text.
-import { isValidTimeZone } from '@mm/core';
+import { EVENT_MODES, MESSAGE_KINDS, isValidTimeZone } from '@mm/core';
+import type { EventMode, MessageKind } from '@mm/core';
 import { z } from 'zod';
-import { MESSAGE_KINDS, type MessageKind } from './events.ts';
 
-export const EVENT_MODES = ['on', 'silent', 'off'] as const;
-export type EventMode = (typeof EVENT_MODES)[number];
+export { EVENT_MODES, type EventMode };
 
 /** BotFather tokens look like `123456789:AA...` (bot id, colon, 35 url-safe characters). */
 export const BOT_TOKEN_PATTERN = /^\d{3,20}:[A-Za-z0-9_-]{20,100}$/;

@@ -6,8 +6,6 @@ export type { Skew } from './skew.ts';
 export { spreadLadder, spreadPct, breakEvenFloorPct } from './spreads.ts';
 export type { Spread, SpreadBounds } from './spreads.ts';
 export { levelWeights } from './weights.ts';
-export { tradingDay, wallClock, wallToInstant } from './volume/time-zone.ts';
-export type { TradingDay } from './volume/time-zone.ts';
 export { pacing } from './volume/pacing.ts';
 export { nextEventDelayMs, MIN_EVENT_DELAY_MS, MAX_BOOST } from './volume/arrivals.ts';
 export { decideVolumeAction, takerAction, shouldTake, sellProbability, makerPrice } from './volume/action.ts';

@@ -1,8 +1,8 @@
 // Bots: CRUD, lifecycle actions, and everything the bot page shows.
-import { BOT_ACTIONS, EngineError, fx } from '@mm/core';
+import { BOT_ACTIONS, EngineError, fx, tradingDay } from '@mm/core';
 import type { BookDto, ConfigVersionDto, HourlyVolumeDto, Page, VolumeDayDto } from '@mm/core';
 import type { Storage } from '@mm/storage';
-import { pacing, tradingDay } from '@mm/strategy';
+import { pacing } from '@mm/strategy';
 import { z } from 'zod';
 import { bookDto, eventDto, riskEventDto, statsPointDto, storedFillDto, storedOrderDto } from '../bots/dto.ts';
 import type { BotService } from '../bots/service.ts';

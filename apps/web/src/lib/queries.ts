@@ -29,7 +29,7 @@ import type {
   VolumeDayDto,
 } from '@mm/core';
 import { ApiError, api } from './api.ts';
-import type { SettingsDto } from './settings-types.ts';
+import type { SettingsDto } from '@mm/core';
 import { liveConnected } from './live-status.ts';
 import { useStore } from './store.ts';
 

@@ -16,6 +16,7 @@ import { ConfirmButton } from '../ui/confirm.tsx';
 import { Field, FormError } from '../ui/field.tsx';
 import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
 import { describeField } from './bot-form/describe.ts';
+import { TableHead } from '../ui/table-head.tsx';
 
 type AccountForm = z.input<typeof accountInputSchema>;
 type AccountOut = z.output<typeof accountInputSchema>;
@@ -62,17 +63,7 @@ export default function AccountsPage() {
           <Empty>No accounts.</Empty>
         ) : (
           <table className="grid-table" aria-label="Accounts">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Venue</th>
-                <th scope="col">Market</th>
-                <th scope="col">Live</th>
-                <th scope="col">Key</th>
-                <th scope="col">Updated</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Venue', 'Market', 'Live', 'Key', 'Updated', 'Actions']} />
             <tbody>
               {(accounts.data ?? []).map((a) => {
                 const result = tests[a.id];

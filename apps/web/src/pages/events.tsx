@@ -9,6 +9,7 @@ import { Button } from '../ui/button.tsx';
 import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
 import { TabsContent, TabsList, TabsRoot } from '../ui/tabs.tsx';
 import { EventLog } from './event-log.tsx';
+import { TableHead } from '../ui/table-head.tsx';
 
 export default function EventsPage() {
   return (
@@ -45,16 +46,7 @@ function AuditLog() {
         <Empty>No operator actions recorded yet.</Empty>
       ) : (
         <table className="grid-table" aria-label="Audit trail">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">User</th>
-              <th scope="col">IP</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Time', 'User', 'IP', 'Action', 'Target', 'Details']} />
           <tbody>
             {items.map((a) => (
               <tr key={a.id}>

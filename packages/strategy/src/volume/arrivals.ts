@@ -5,7 +5,7 @@
 import { fx } from '@mm/core';
 import type { Fixed, Rng, VolumeConfig } from '@mm/core';
 import type { PacingState } from '../types.ts';
-import { tradingDay } from './time-zone.ts';
+import { tradingDay } from '@mm/core';
 import { activeIntervals, nextWindowStart } from './windows.ts';
 
 /** Shortest gap between two events: keeps a far-behind schedule from hammering the venue. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fx } from '@mm/core';
 import { pacing } from './pacing.ts';
-import { HOUR_MS } from './time-zone.ts';
+import { HOUR_MS } from '@mm/core';
 import { volume } from '../test-fixtures.ts';
 
 const utc = Date.UTC;

@@ -3,7 +3,7 @@
 import { fx } from '@mm/core';
 import type { Fixed, VolumeConfig } from '@mm/core';
 import type { PacingState } from '../types.ts';
-import { tradingDay } from './time-zone.ts';
+import { tradingDay } from '@mm/core';
 import { activeIntervals, overlapMs } from './windows.ts';
 
 export function pacing(config: VolumeConfig, tradedToday: Fixed, now: number): PacingState {

@@ -2,7 +2,7 @@
 // end is before its start runs past midnight into the next day. For pacing, each calendar day
 // counts the active time that falls inside it, whichever day the window started on.
 import type { VolumeConfig } from '@mm/core';
-import { DAY_MS, MINUTE_MS, localDate, wallToInstant } from './time-zone.ts';
+import { DAY_MS, MINUTE_MS, localDate, wallToInstant } from '@mm/core';
 
 export interface Interval {
   readonly start: number;

@@ -12,6 +12,7 @@ import { dec, distancePct } from '../../lib/format.ts';
 import { fmtTime } from '../../lib/format.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
 import { Panel } from '../../ui/panel.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 type Preview =
   | { readonly ok: true; readonly grid: GridResult; readonly instrument: Instrument; readonly snapshot: MarketSnapshotDto }
@@ -108,23 +109,7 @@ function GridTable({ result }: { result: Extract<Preview, { ok: true }> }) {
   return (
     <>
       <table className="grid-table" aria-label="Grid preview">
-        <thead>
-          <tr>
-            <th scope="col">Level</th>
-            <th scope="col" className="num">
-              Price
-            </th>
-            <th scope="col" className="num">
-              From ref
-            </th>
-            <th scope="col" className="num">
-              Size
-            </th>
-            <th scope="col" className="num">
-              Value
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Level', ['Price', 'num'], ['From ref', 'num'], ['Size', 'num'], ['Value', 'num']]} />
         <tbody>
           {[...grid.asks].reverse().map(row)}
           <tr>

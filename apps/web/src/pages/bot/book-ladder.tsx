@@ -7,6 +7,7 @@ import { chartNumber } from '../../lib/chart-number.ts';
 import { dec, isPositive, mid } from '../../lib/format.ts';
 import { cx } from '../../lib/cx.ts';
 import { Empty, ErrorText, Panel } from '../../ui/panel.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 const DEPTH = 10;
 
@@ -27,19 +28,7 @@ export function BookLadder({ botId, reference, priceDecimals, qtyDecimals }: { b
         <Empty>No book data.</Empty>
       ) : (
         <table className="grid-table" aria-label="Order book">
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Ours
-              </th>
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col" className="num">
-                Size
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={[['Ours', 'num'], ['Price', 'num'], ['Size', 'num']]} />
           <tbody>
             {[...asks].reverse().map((l) => (
               <Level key={`a${l.price}`} level={l} side="sell" maxQty={maxQty} pd={priceDecimals} qd={qtyDecimals} />

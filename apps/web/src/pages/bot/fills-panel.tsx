@@ -1,7 +1,7 @@
 // Our fills: filterable by side, tag and period, paged backwards, exportable as CSV with the
 // same filters. New fills arrive through the WebSocket at the top.
 import { useMemo, useState } from 'react';
-import { tradingDay } from '@mm/strategy';
+import { tradingDay } from '@mm/core';
 import { errorMessage, withQuery } from '../../lib/api.ts';
 import { useFills } from '../../lib/queries.ts';
 import type { FillFilters } from '../../lib/queries.ts';
@@ -10,6 +10,7 @@ import { useTimeZone } from '../../lib/prefs.ts';
 import { Button } from '../../ui/button.tsx';
 import { Empty, ErrorText, Panel } from '../../ui/panel.tsx';
 import { SideText } from '../../ui/status.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 type Period = 'all' | '1h' | 'today' | '24h' | '7d';
 
@@ -89,26 +90,7 @@ export function FillsPanel({ botId, priceDecimals, qtyDecimals }: { botId: strin
           <Empty>No fills{side || tag || period !== 'all' ? ' match the filters' : ' yet'}.</Empty>
         ) : (
           <table className="grid-table" aria-label="Fills">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Side</th>
-                <th scope="col" className="num">
-                  Price
-                </th>
-                <th scope="col" className="num">
-                  Qty
-                </th>
-                <th scope="col" className="num">
-                  Notional
-                </th>
-                <th scope="col" className="num">
-                  Fee
-                </th>
-                <th scope="col">Liq.</th>
-                <th scope="col">Tag</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Time', 'Side', ['Price', 'num'], ['Qty', 'num'], ['Notional', 'num'], ['Fee', 'num'], 'Liq.', 'Tag']} />
             <tbody>
               {items.map((f) => (
                 <tr key={`${f.venue}:${f.tradeId}`} title={`trade ${f.tradeId} · order ${f.clientOrderId}`}>

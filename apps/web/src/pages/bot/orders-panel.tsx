@@ -7,6 +7,7 @@ import { useOpenOrders } from '../../lib/queries.ts';
 import { compare, dec, distancePct, fmtAge } from '../../lib/format.ts';
 import { Empty, ErrorText, Panel } from '../../ui/panel.tsx';
 import { SideText } from '../../ui/status.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 export function OpenOrdersPanel({ botId, reference, priceDecimals, qtyDecimals }: { botId: string; reference: string | undefined; priceDecimals: number | undefined; qtyDecimals: number | undefined }) {
   const orders = useOpenOrders(botId);
@@ -26,28 +27,7 @@ export function OpenOrdersPanel({ botId, reference, priceDecimals, qtyDecimals }
         <Empty>No open orders.</Empty>
       ) : (
         <table className="grid-table" aria-label="Open orders">
-          <thead>
-            <tr>
-              <th scope="col">Side</th>
-              <th scope="col" className="num">
-                Price
-              </th>
-              <th scope="col" className="num">
-                From ref
-              </th>
-              <th scope="col" className="num">
-                Qty
-              </th>
-              <th scope="col" className="num">
-                Filled
-              </th>
-              <th scope="col">Status</th>
-              <th scope="col">Tag</th>
-              <th scope="col" className="num">
-                Age
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Side', ['Price', 'num'], ['From ref', 'num'], ['Qty', 'num'], ['Filled', 'num'], 'Status', 'Tag', ['Age', 'num']]} />
           <tbody>
             {sorted.map((o) => (
               <OrderRow key={o.clientOrderId} order={o} reference={reference} now={now} pd={priceDecimals} qd={qtyDecimals} />

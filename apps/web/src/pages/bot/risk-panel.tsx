@@ -8,6 +8,7 @@ import { useTimeZone } from '../../lib/prefs.ts';
 import { cx } from '../../lib/cx.ts';
 import { Empty, ErrorText, Panel } from '../../ui/panel.tsx';
 import { RiskPill } from '../../ui/status.tsx';
+import { TableHead } from '../../ui/table-head.tsx';
 
 export function RiskPanel({ bot }: { bot: BotDetailDto }) {
   const risk = useRisk(bot.id);
@@ -32,19 +33,7 @@ export function RiskPanel({ bot }: { bot: BotDetailDto }) {
           <Empty>No risk rules reported yet.</Empty>
         ) : (
           <table className="grid-table" aria-label="Risk limits">
-            <thead>
-              <tr>
-                <th scope="col">Limit</th>
-                <th scope="col" className="num">
-                  Value
-                </th>
-                <th scope="col" className="num">
-                  Threshold
-                </th>
-                <th scope="col">State</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Limit', ['Value', 'num'], ['Threshold', 'num'], 'State', 'Action']} />
             <tbody>
               {statuses.map((r) => (
                 <tr key={r.rule} data-rule={r.rule}>

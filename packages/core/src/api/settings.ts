@@ -1,9 +1,14 @@
-// Shape of GET/PUT /api/settings. The notification part mirrors @mm/notify's
-// notificationSettingsSchema, which the dashboard may not import (only @mm/core and
-// @mm/strategy); the server validates and answers field errors, which the form shows.
+// GET/PUT /api/settings: display preferences and the notification sections. The notifier
+// (@mm/notify) validates these with its zod schema; the names live here so the dashboard, which
+// may import only @mm/core, shares them instead of mirroring them.
+
 export const EVENT_MODES = ['on', 'silent', 'off'] as const;
 export type EventMode = (typeof EVENT_MODES)[number];
 
+/**
+ * What an operator switches on, silent or off. Fills are never sent one by one, so their
+ * setting is named after the message they produce; the daily summary is not an engine event.
+ */
 export const MESSAGE_KINDS = [
   'bot_started',
   'bot_stopped',
@@ -19,11 +24,11 @@ export const MESSAGE_KINDS = [
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
-/** Notification settings as GET /api/settings returns them (once the notifier is wired). */
+/** Notification settings as GET /api/settings returns them: secrets masked (e.g. "…AbCd"). */
 export interface NotificationSettingsDto {
   readonly telegram: {
     readonly enabled: boolean;
-    /** Masked on the way out (e.g. "…AbCd"); send "" (or leave unchanged) to keep the stored token. */
+    /** Masked on the way out; send "" (or leave unchanged) to keep the stored token. */
     readonly botToken: string;
     readonly chatIds: readonly string[];
     readonly apiBase: string;
@@ -35,21 +40,7 @@ export interface NotificationSettingsDto {
   readonly dailySummary: { readonly enabled: boolean; readonly hour: number; readonly timezone: string };
 }
 
-/** GET /api/settings: display preferences, and the notification sections when the server has them. PUT takes any subset of the sections. */
+/** GET /api/settings: display preferences, and the notification sections when the server has a notifier. PUT takes any subset. */
 export type SettingsDto = Partial<NotificationSettingsDto> & {
   readonly display?: { readonly timezone: string; readonly density: 'comfortable' | 'compact' };
-};
-
-export const MESSAGE_KIND_LABELS: Record<MessageKind, string> = {
-  bot_started: 'Bot started',
-  bot_stopped: 'Bot stopped',
-  bot_paused: 'Bot paused',
-  bot_resumed: 'Bot resumed',
-  bot_error: 'Bot error',
-  risk_trip: 'Risk limit tripped',
-  kill_switch: 'Kill switch',
-  fill_summary: 'Fill summary',
-  daily_summary: 'Daily summary',
-  connection_lost: 'Connection lost',
-  connection_restored: 'Connection restored',
 };
