@@ -122,7 +122,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   await firstRun(env, storage, logger);
 
   // one logger for everything; typed as Fastify's base logger so the instance keeps default generics
-  const http = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: process.env.TRUST_PROXY === 'true', forceCloseConnections: true });
+  const http = Fastify({ loggerInstance: logger as unknown as FastifyBaseLogger, bodyLimit: 256 * 1024, trustProxy: env.TRUST_PROXY, forceCloseConnections: true });
   const sessions = new SessionStore(storage, { ttlMs: env.SESSION_TTL_MINUTES * 60_000, idleMs: env.SESSION_IDLE_MINUTES * 60_000 });
   const limiter = new LoginLimiter();
   let origins = allowedOrigins(env, env.PORT);

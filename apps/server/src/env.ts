@@ -23,6 +23,18 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16).optional(),
   /** Seed of the simulated paper market. */
   PAPER_SEED: z.coerce.number().int().default(1),
+  /**
+   * Apply pending database migrations at start-up (the default). A production install whose app
+   * role has no DDL rights sets false: migrations are then run by `npm run migrate` with the
+   * migration role, and start-up only checks that none is pending.
+   */
+  MIGRATE_ON_START: z.stringbool().default(true),
+  /**
+   * Behind a reverse proxy (nginx): take the client address and https from X-Forwarded-For and
+   * X-Forwarded-Proto (secure cookies, per-client login limits). Only with the app reachable
+   * through the proxy alone, and a proxy that overwrites those headers (infra/nginx does).
+   */
+  TRUST_PROXY: z.stringbool().default(false),
   /** Deadline for bots to cancel their orders on shutdown. */
   STOP_DEADLINE_MS: z.coerce.number().int().min(1_000).default(10_000),
 });
@@ -30,7 +42,8 @@ const envSchema = z.object({
 export type ServerEnv = z.output<typeof envSchema>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): ServerEnv {
-  const parsed = envSchema.safeParse(source);
+  // an empty value (`METRICS_TOKEN=` in an env file, `${VAR:-}` in compose) means "not set"
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid environment:\n${lines.join('\n')}`);
