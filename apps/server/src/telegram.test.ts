@@ -62,8 +62,17 @@ test('bot events become Telegram messages, and /pause from the allowed chat paus
     await new Promise((r) => setTimeout(r, 200));
   }
   assert.equal(((await authed('GET', `/api/bots/${demo.id}`)).body as BotSummaryDto).state, 'PAUSED');
-  const audit = (await authed('GET', '/api/audit?limit=200')).body as { items: { user: string; action: string }[] };
-  assert.ok(audit.items.some((a) => a.user === `telegram:${CHAT}` && a.action.includes('pause')), 'the command is audit-logged');
+  // the audit row is written through the storage queue, shortly after the action completes
+  const audited = async () => {
+    const audit = (await authed('GET', '/api/audit?limit=200')).body as { items: { user: string; action: string }[] };
+    return audit.items.some((a) => a.user === `telegram:${CHAT}` && a.action.includes('pause'));
+  };
+  let logged = await audited();
+  for (let i = 0; i < 25 && !logged; i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    logged = await audited();
+  }
+  assert.ok(logged, 'the command is audit-logged');
   // a command from another chat does nothing
   tg.pushMessage('777', '/resume demo');
   await new Promise((r) => setTimeout(r, 2_000));
