@@ -13,3 +13,4 @@ export * from './config/bot-config.ts';
 export * from './api/types.ts';
 export * from './api/settings.ts';
 export * from './time-zone.ts';
+export * from './journal.ts';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fx } from '@mm/core';
 import type { BotConfig } from '@mm/core';
-import { paperSetup } from '../test-support/paper.ts';
+import { SPOT_MARKET, paperSetup } from '../test-support/paper.ts';
 
 test('a bot syncs, quotes its grid post-only around the reference and reaches RUNNING', async () => {
   const s = paperSetup();
@@ -71,4 +71,20 @@ test('a bot whose strategy throws goes to ERROR while its neighbour keeps tradin
   bad.updateConfig({ ...broken, marketMaking: { ...broken.marketMaking, bidBudgetQuote: '500' } });
   await s.advance(70_000);
   assert.equal(bad.state, 'RUNNING', 'the retry with a fixed config recovers');
+});
+
+test('stop books a fill that raced the cancels and had not arrived over the stream yet', async () => {
+  // the private stream lags 3 s, so a fill just before the stop is known only to the venue
+  const s = paperSetup({ latency: { orderEntryMs: 5, responseMs: 5, marketDataMs: 5, privateMs: 3_000 }, markets: [{ ...SPOT_MARKET, takers: { perSecond: 5, medianNotional: 200 } }] });
+  await s.startBot('b1', s.config({ marketMaking: { bidLevels: 3, askLevels: 3, bidSpread: { minPct: 0.01, maxPct: 0.1 }, askSpread: { minPct: 0.01, maxPct: 0.1 } } }));
+  const venueFills = () => s.world.exchange.fills('acct', { symbol: 'TSTUSDT' });
+  const booked = () => [...s.journal.fills.values()].filter((f) => f.botId === 'b1');
+  for (let i = 0; i < 600 && venueFills().length <= booked().length; i++) await s.advance(100);
+  assert.ok(venueFills().length > booked().length, 'a fill is still on its way');
+  const stopping = s.manager.get('b1').stop();
+  await s.advance(2_000);
+  await stopping;
+  assert.equal(s.manager.get('b1').state, 'STOPPED');
+  const ids = new Set(booked().map((f) => f.fill.tradeId));
+  assert.deepEqual(venueFills().filter((f) => !ids.has(f.tradeId)).map((f) => f.tradeId), [], 'every venue fill is booked by the time the stop returns');
 });

@@ -81,6 +81,8 @@ export interface BotOptions {
 }
 
 const HALT_ACTIONS = new Set(['halt']);
+/** How far back the stop's final fill sweep asks the venue (fills seen already are skipped). */
+const STOP_FILL_SWEEP_MS = 60_000;
 
 /** Counters for throughput figures and the dashboard. */
 export interface BotMetrics {
@@ -117,6 +119,8 @@ export class Bot {
   private lastMarketDataAt: number | undefined;
   private unsubscribe: (() => void)[] = [];
   private timers: TimerHandle[] = [];
+  /** Journal writes of fills in flight; a stop waits for them. */
+  private readonly fillWrites = new Set<Promise<void>>();
   private refreshTimer: TimerHandle | undefined;
   private retryTimer: TimerHandle | undefined;
   private retries = 0;
@@ -268,16 +272,33 @@ export class Bot {
     this.transition('stop', reason);
     this.volume?.stop();
     this.clearTimers();
+    const stoppingAt = this.clock.now();
     try {
       await this.cancelUntilFlat(this.t.stopDeadlineMs);
       if (this.adapter.capabilities.deadManSwitch) await this.adapter.setDeadManSwitch(this.cfg.symbol, 0).catch(() => undefined);
+      // a fill that raced the cancels may still be on its way over the stream, which is about
+      // to be unsubscribed: ask the venue once, so a stopped bot's books match the venue's
+      if (this.inst !== undefined) await this.importMissedFills(stoppingAt - STOP_FILL_SWEEP_MS, 'while stopping');
     } catch (error) {
       this.log('error', `stopping: ${toEngineError(error).message}`);
     }
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
+    await this.awaitFillWrites();
     // read through the getter: transition() changed the state since the checks above
     if (this.state === 'STOPPING') this.transition('stopped');
+  }
+
+  /** Stopped means every fill the bot saw is stored; a database that does not answer in time does not hold the stop. */
+  private async awaitFillWrites(): Promise<void> {
+    if (this.fillWrites.size === 0) return;
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = this.clock.setTimeout(resolve, this.t.stopDeadlineMs);
+    });
+    await Promise.race([Promise.all([...this.fillWrites]), deadline]);
+    this.clock.clearTimer(timer);
+    if (this.fillWrites.size > 0) this.log('warn', `${this.fillWrites.size} fill write(s) still pending at stop; they stay queued and are stored when the database answers`);
   }
 
   /**
@@ -448,18 +469,23 @@ export class Bot {
       for (const managed of this.orders.live()) {
         if (!seen.has(managed.record.clientOrderId)) await executor.check(managed.record.clientOrderId);
       }
-      const fills = await this.adapter.fills({ symbol: inst.symbol, since: Math.max(0, fillsSince - 1_000) });
-      let imported = 0;
-      for (const fill of fills) {
-        if (this.orders.owns(fill.clientOrderId) && !this.orders.hasSeenTrade(fill.tradeId)) {
-          await this.handleFill(fill);
-          imported++;
-        }
-      }
-      if (imported > 0) this.log('info', `imported ${imported} fill(s) missed while disconnected`);
+      await this.importMissedFills(fillsSince - 1_000, 'while disconnected');
     } finally {
       this.reconciling = false;
     }
+  }
+
+  /** Imports own fills since a time that no stream delivered (each trade applied once). */
+  private async importMissedFills(since: number, when: string): Promise<void> {
+    const fills = await this.adapter.fills({ symbol: this.inst!.symbol, since: Math.max(0, since) });
+    let imported = 0;
+    for (const fill of fills) {
+      if (this.orders.owns(fill.clientOrderId) && !this.orders.hasSeenTrade(fill.tradeId)) {
+        await this.handleFill(fill);
+        imported++;
+      }
+    }
+    if (imported > 0) this.log('info', `imported ${imported} fill(s) missed ${when}`);
   }
 
   private maybeStartQuoting(): void {
@@ -559,10 +585,15 @@ export class Bot {
       const t = this.clock.setTimeout(() => this.guard(() => this.requote('fill delay over')), this.config.marketMaking.refresh.fillDelayMs);
       this.timers.push(t);
     }
+    const write = this.journal.recordFill(this.id, this.adapter.capabilities.venue, fill, tag).then(
+      () => undefined,
+      (error: unknown) => this.onStorageFailure(error),
+    );
+    this.fillWrites.add(write);
     try {
-      await this.journal.recordFill(this.id, this.adapter.capabilities.venue, fill, tag);
-    } catch (error) {
-      this.onStorageFailure(error);
+      await write;
+    } finally {
+      this.fillWrites.delete(write);
     }
   }
 

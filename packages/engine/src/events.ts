@@ -1,37 +1,19 @@
 // What a bot tells the world. The BotManager re-publishes these on its bus for storage, the
 // dashboard stream and notifiers. Amounts in stats are decimal strings (display boundary).
-import type { Fill, OrderRecord, RiskAction, RiskRule } from '@mm/core';
+import type { BotStatsDto, Fill, OrderRecord, RiskAction, RiskRule } from '@mm/core';
 import type { TradingState } from '@mm/risk';
 import type { OrderTag } from './journal.ts';
 import type { BotState } from './lifecycle.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export interface BotStatsSnapshot {
+/** The dashboard's stats (BotStatsDto) plus who and in which state. */
+export interface BotStatsSnapshot extends BotStatsDto {
   readonly botId: string;
-  readonly at: number;
   readonly state: BotState;
   readonly tradingState: TradingState;
   readonly quotingBlocked: boolean;
   readonly symbol: string;
-  readonly reference: string | undefined;
-  readonly bestBid: string | undefined;
-  readonly bestAsk: string | undefined;
-  readonly base: string;
-  readonly quote: string;
-  readonly equity: string | undefined;
-  readonly pnl: { readonly realized: string; readonly unrealized: string; readonly fees: string; readonly net: string; readonly today: string | undefined };
-  readonly volume: {
-    readonly maker: string;
-    readonly taker: string;
-    readonly total: string;
-    readonly volumeLeg: string;
-    readonly target: string;
-    readonly expected: string;
-    readonly progressPct: number;
-  };
-  readonly openOrders: number;
-  readonly position: { readonly qty: string; readonly entryPrice: string; readonly unrealizedPnl: string; readonly liquidationPrice: string | undefined; readonly adlQuantile: number | undefined } | undefined;
 }
 
 export interface BotEvents {

@@ -1,42 +1,7 @@
-// The persistence port of the engine. Storage implements it; backtests use the in-memory one.
-// The contract that keeps "nothing lost" true:
-// - recordIntent resolves before an order's request leaves the process (it rejects when
-//   storage is down, and the bot then halts new orders);
-// - recordFill is idempotent per venue + symbol + trade id;
-// - loadState gives a restarting bot what it needs to reconcile with the venue.
-import type { Fill, OrderRecord } from '@mm/core';
-import type { RiskTrip } from '@mm/risk';
+// The persistence port (BotJournal, in @mm/core) and an in-memory implementation of it.
+import type { BotJournal, BotRestoreState, Fill, OrderRecord, OrderTag, RiskTrip } from '@mm/core';
 
-/** Which leg of the bot an order belongs to. */
-export type OrderTag = 'mm' | 'volume';
-
-export interface StoredFill {
-  readonly fill: Fill;
-  readonly tag: OrderTag;
-}
-
-export interface BotRestoreState {
-  /** Orders that were live when the bot last ran. */
-  readonly liveOrders: readonly { readonly order: OrderRecord; readonly tag: OrderTag }[];
-  /** Fills of the current trading day (portfolio and volume progress are rebuilt from them). */
-  readonly fillsToday: readonly StoredFill[];
-  /** Venue time of the newest stored fill, to import what was missed while down. */
-  readonly lastFillTime: number | undefined;
-  /** A halt that must survive the restart (kill switch, loss limits). */
-  readonly halt: RiskTrip | undefined;
-  /** Equity at the start of the trading day and its peak, when known. */
-  readonly dayStartEquity?: string;
-  readonly peakEquity?: string;
-}
-
-export interface BotJournal {
-  recordIntent(botId: string, order: OrderRecord, tag: OrderTag): Promise<void>;
-  recordOrder(botId: string, order: OrderRecord, tag: OrderTag): void;
-  /** Resolves false when the fill was already stored. */
-  recordFill(botId: string, venue: string, fill: Fill, tag: OrderTag): Promise<boolean>;
-  recordHalt(botId: string, trip: RiskTrip | undefined): void;
-  loadState(botId: string, tradingDayStart: number): Promise<BotRestoreState>;
-}
+export type { BotJournal, BotRestoreState, OrderTag, StoredFill } from '@mm/core';
 
 /** Keeps everything in memory: for backtests, tests, and as a reference implementation. */
 export class MemoryJournal implements BotJournal {

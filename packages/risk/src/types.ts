@@ -17,15 +17,7 @@ export interface RiskDenial {
 
 export type RiskVerdict = { readonly allow: true } | { readonly allow: false; readonly denial: RiskDenial };
 
-/** A monitor rule that tripped, with the action it takes. */
-export interface RiskTrip {
-  readonly rule: RiskRule;
-  readonly value: string;
-  readonly limit: string;
-  readonly action: RiskAction;
-  readonly message: string;
-  readonly at: number;
-}
+export type { RiskTrip } from '@mm/core';
 
 export type RuleStatusState = 'ok' | 'tripped' | 'off';
 

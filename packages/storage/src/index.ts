@@ -7,7 +7,7 @@ export type { StorageLogger } from './logger.ts';
 export { consoleLogger, silentLogger, redactUrl } from './logger.ts';
 export { StorageJournal } from './journal/journal.ts';
 export type { JournalOptions } from './journal/journal.ts';
-export type { BotEventSource, BotJournalPort, BotRestoreState, RestoredFill } from './journal/types.ts';
+export type { BotEventSource } from './journal/types.ts';
 export type { WriteQueueOptions } from './journal/write-queue.ts';
 export type { EventInput, EventLevel, InstrumentGrid, InstrumentResolver, OrderTag, RiskEventInput, StatsInput } from './rows.ts';
 export type { Page, PageQuery, TimeRange } from './pagination.ts';

@@ -2,10 +2,10 @@
 // table rows (decimal strings, timestamps). The decimal columns need the instrument's grid; the
 // integer columns are what a restarting bot reads back, exactly as it wrote them.
 import { fx } from '@mm/core';
-import type { Fill, Fixed, Instrument, OrderRecord, OrderStatus } from '@mm/core';
+import type { Fill, Fixed, Instrument, OrderRecord, OrderStatus, OrderTag } from '@mm/core';
 import type { botStats, events, fills, orders, riskEvents } from './schema.ts';
 
-export type OrderTag = 'mm' | 'volume';
+export type { OrderTag } from '@mm/core';
 
 /** The part of an Instrument that storage uses: the tick/lot grid. */
 export type InstrumentGrid = Pick<Instrument, 'ticksToFixed' | 'lotsToFixed' | 'notional'>;

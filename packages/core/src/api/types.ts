@@ -8,7 +8,7 @@ import type { Liquidity, Side, TimeInForce } from '../domain.ts';
 export type BotStateName = 'INIT' | 'SYNC_BALANCES' | 'START_QUOTING' | 'RUNNING' | 'PAUSED' | 'ERROR' | 'STOPPING' | 'STOPPED';
 export type TradingStateName = 'ACTIVE' | 'REDUCING' | 'HALTED';
 export type DesiredState = 'running' | 'paused' | 'stopped';
-export type VenueName = 'sim' | 'asterdex' | 'bitmart';
+export type VenueName = 'sim' | 'asterdex' | 'bitmart' | 'ccxt';
 export type MarketKindName = 'spot' | 'perp';
 
 export interface BotStatsDto {
@@ -297,7 +297,7 @@ export type BotAction = (typeof BOT_ACTIONS)[number];
 
 export const accountInputSchema = z.object({
   name: z.string().trim().min(1, 'give the account a name').max(64),
-  venue: z.enum(['sim', 'asterdex', 'bitmart']),
+  venue: z.enum(['sim', 'asterdex', 'bitmart', 'ccxt']),
   market: z.enum(['spot', 'perp']).default('spot'),
   live: z.boolean().default(false).meta({ description: 'Allow live bots (real orders) on this account.' }),
   credentials: z.record(z.string(), z.string().max(512)).default({}),
@@ -310,6 +310,8 @@ export interface CredentialField {
   readonly label: string;
   readonly secret: boolean;
   readonly help: string;
+  /** Not every venue of the family needs it (e.g. a passphrase on ccxt venues). */
+  readonly optional?: boolean;
 }
 
 /** What each venue needs, for the dashboard's account form and the server's validation. */
@@ -331,6 +333,19 @@ export const VENUE_CREDENTIALS: Readonly<Record<VenueName, readonly (readonly Cr
       { name: 'apiKey', label: 'API key', secret: false, help: 'Read + trade permissions only; no withdrawals. Whitelist the server IP.' },
       { name: 'apiSecret', label: 'API secret', secret: true, help: 'Stored encrypted, never shown again.' },
       { name: 'memo', label: 'Memo', secret: false, help: 'The memo chosen when the key was created.' },
+    ],
+  ],
+  ccxt: [
+    [
+      { name: 'exchange', label: 'ccxt exchange id', secret: false, help: "ccxt's lower-case id of the venue, e.g. mexc, gate or kucoin." },
+      { name: 'apiKey', label: 'API key', secret: false, help: 'Read + trade permissions only; no withdrawals.' },
+      { name: 'secret', label: 'API secret', secret: true, help: 'Stored encrypted, never shown again.' },
+      { name: 'password', label: 'Passphrase', secret: true, optional: true, help: 'Only for venues whose keys have one (KuCoin, OKX).' },
+    ],
+    [
+      { name: 'exchange', label: 'ccxt exchange id', secret: false, help: "ccxt's lower-case id of a venue that signs with a wallet key, e.g. aster." },
+      { name: 'privateKey', label: 'Wallet private key', secret: true, help: 'An API wallet key, never a main wallet with funds. Stored encrypted.' },
+      { name: 'walletAddress', label: 'Wallet address', secret: false, optional: true, help: 'Only for venues that ask for it besides the key.' },
     ],
   ],
 };

@@ -41,10 +41,12 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+export const REFERENCE_SOURCES = ['mid', 'microprice', 'mark', 'last', 'ema', 'external'] as const;
+
 export const referencePriceSchema = z
   .object({
     source: z
-      .enum(['mid', 'microprice', 'mark', 'last', 'ema', 'external'])
+      .enum(REFERENCE_SOURCES)
       .default('mid')
       .meta({ description: 'Price the grid is built around: book mid, size-weighted microprice, mark price (perps), last trade, an EMA of the mid, or another venue\'s price.' }),
     emaHalfLifeMs: durationMs('Half-life of the EMA smoothing when the source is "ema".', 100).default(10_000),
@@ -75,6 +77,8 @@ const sizeBoundsSchema = z
   .meta({ description: 'Order size bounds of one side, in base units.' });
 
 export const DISTRIBUTIONS = ['LINEAR', 'VALLEY', 'RANDOM', 'CUSTOM'] as const;
+export const VOLUME_MODES = ['MAKER_FIRST', 'MIXED'] as const;
+export const MARGIN_TYPES = ['cross', 'isolated'] as const;
 
 export const marketMakingSchema = z
   .object({
@@ -146,7 +150,7 @@ export const volumeSchema = z
     minTradeQuote: decimalString('Smallest volume trade, in quote currency.', { positive: true }).default('20'),
     maxTradeQuote: decimalString('Largest volume trade, in quote currency.', { positive: true }).default('100'),
     mode: z
-      .enum(['MAKER_FIRST', 'MIXED'])
+      .enum(VOLUME_MODES)
       .default('MAKER_FIRST')
       .meta({ description: 'MAKER_FIRST: post-only orders at the best price only. MIXED: if a maker order does not fill in time and the schedule is behind, take liquidity (never our own) with an IOC.' }),
     makerTimeoutMs: durationMs('How long a volume maker order may rest before it is cancelled (and, in MIXED mode, replaced by a taker order).', 1_000).default(30_000),
@@ -200,7 +204,7 @@ export const riskSchema = z
 export const perpSettingsSchema = z
   .object({
     leverage: z.number().int().min(1).max(125).default(3).meta({ description: 'Leverage set on the venue for this symbol.' }),
-    marginType: z.enum(['cross', 'isolated']).default('cross').meta({ description: 'Margin mode set on the venue for this symbol.' }),
+    marginType: z.enum(MARGIN_TYPES).default('cross').meta({ description: 'Margin mode set on the venue for this symbol.' }),
   })
   .meta({ description: 'Perpetual futures settings.' });
 

@@ -1,6 +1,6 @@
-// Storage may not import @mm/engine, so it restates the engine's BotJournal port. This test
-// (the one place allowed to look at the engine) fails to compile — `npm run check` — when the
-// two drift apart, and runs the storage journal through the engine's own types once.
+// The BotJournal port lives in @mm/core; storage may not import @mm/engine, so it restates the
+// engine's event bus (BotEventSource). This test (the one place allowed to look at the engine)
+// fails to compile — `npm run check` — when storage and the engine drift apart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventBus } from '@mm/core';
@@ -8,9 +8,10 @@ import type { BotEvents, BotJournal, BotRestoreState } from '@mm/engine';
 import type { RiskTrip } from '@mm/risk';
 import type { HaltTrip } from '../repos/bots.ts';
 import type { StorageJournal } from './journal.ts';
-import type { BotEventSource, BotRestoreState as StorageRestoreState } from './types.ts';
+import type { BotEventSource } from './types.ts';
 
 type Assert<T extends true> = T;
+type StorageRestoreState = Awaited<ReturnType<StorageJournal['loadState']>>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 export type JournalIsBotJournal = Assert<StorageJournal extends BotJournal ? true : false>;

@@ -7,7 +7,7 @@
 // - loadState gives a restarting bot its live orders, today's fills, its halt and equity marks.
 import { and, desc, eq, gte, isNotNull, max, notInArray, asc } from 'drizzle-orm';
 import { EngineError, fx } from '@mm/core';
-import type { Fill, OrderRecord } from '@mm/core';
+import type { BotJournal, BotRestoreState, Fill, OrderRecord } from '@mm/core';
 import type { StorageContext } from '../context.ts';
 import { unavailableError } from '../errors.ts';
 import type { HaltTrip } from '../repos/bots.ts';
@@ -19,7 +19,7 @@ import { botStats, bots, fills, orders } from '../schema.ts';
 import { fillKey } from './jobs.ts';
 import type { FillWaiter } from './jobs.ts';
 import type { BotDirectory } from './directory.ts';
-import type { BotEventSource, BotJournalPort, BotRestoreState } from './types.ts';
+import type { BotEventSource } from './types.ts';
 import type { WriteQueue } from './write-queue.ts';
 
 export interface JournalOptions {
@@ -37,7 +37,7 @@ interface StatsSampler {
   high: bigint | undefined;
 }
 
-export class StorageJournal implements BotJournalPort {
+export class StorageJournal implements BotJournal {
   private resolver: InstrumentResolver | undefined;
   private readonly warnedNoInstrument = new Set<string>();
   private readonly samplers = new Map<string, StatsSampler>();

@@ -1,31 +1,8 @@
-// The engine's persistence port (@mm/engine BotJournal), restated here because storage may
-// import only @mm/core. journal-contract.test.ts checks at compile time that StorageJournal
-// still satisfies the engine's interface: if that test stops compiling, bring these in line.
-import type { Fill, OrderRecord } from '@mm/core';
-import type { HaltTrip } from '../repos/bots.ts';
-import type { OrderTag, StatsInput } from '../rows.ts';
+// What storage needs from the engine's side besides the BotJournal port (which lives in
+// @mm/core): the BotManager's event bus, restated structurally because storage may import only
+// @mm/core. contract.test.ts checks at compile time that the engine's bus still satisfies it.
 
-export interface RestoredFill {
-  readonly fill: Fill;
-  readonly tag: OrderTag;
-}
-
-export interface BotRestoreState {
-  readonly liveOrders: readonly { readonly order: OrderRecord; readonly tag: OrderTag }[];
-  readonly fillsToday: readonly RestoredFill[];
-  readonly lastFillTime: number | undefined;
-  readonly halt: HaltTrip | undefined;
-  readonly dayStartEquity?: string;
-  readonly peakEquity?: string;
-}
-
-export interface BotJournalPort {
-  recordIntent(botId: string, order: OrderRecord, tag: OrderTag): Promise<void>;
-  recordOrder(botId: string, order: OrderRecord, tag: OrderTag): void;
-  recordFill(botId: string, venue: string, fill: Fill, tag: OrderTag): Promise<boolean>;
-  recordHalt(botId: string, trip: HaltTrip | undefined): void;
-  loadState(botId: string, tradingDayStart: number): Promise<BotRestoreState>;
-}
+import type { StatsInput } from '../rows.ts';
 
 /** The events the BotManager bus carries that storage keeps (structural: any bus with `on`). */
 export interface BotEventSource {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { EngineError } from '@mm/core';
-import type { BotConfig, RiskAction, RiskRule } from '@mm/core';
+import type { BotConfig, RiskTrip } from '@mm/core';
 import type { Executor } from '../backend/types.ts';
 import type { StorageContext } from '../context.ts';
 import { botConfigVersions, bots } from '../schema.ts';
@@ -13,15 +13,8 @@ import { botConfigVersions, bots } from '../schema.ts';
 export type DesiredState = 'running' | 'paused' | 'stopped';
 const DESIRED_STATES: readonly DesiredState[] = ['running', 'paused', 'stopped'];
 
-/** The risk trip that halted a bot. Same shape as @mm/risk's RiskTrip (storage may not import it). */
-export interface HaltTrip {
-  readonly rule: RiskRule;
-  readonly value: string;
-  readonly limit: string;
-  readonly action: RiskAction;
-  readonly message: string;
-  readonly at: number;
-}
+/** The risk trip that halted a bot (the engine's RiskTrip, from @mm/core). */
+export type HaltTrip = RiskTrip;
 
 export interface BotRecord {
   readonly id: string;
