@@ -6,6 +6,7 @@ import { LiveClock, Rng } from '@mm/core';
 import type { InstrumentDef } from '@mm/core';
 import { RateLimiter } from '@mm/exchange';
 import type { ConformanceHarness, HarnessFactory } from '@mm/exchange/test-support';
+import { simCounterparty } from '@mm/exchange-sim/test-support';
 import { AsterPerpAdapter } from '../src/adapter-perp.ts';
 import type { AsterPerpOptions } from '../src/adapter-perp.ts';
 import { AsterSpotAdapter } from '../src/adapter-spot.ts';
@@ -105,7 +106,6 @@ export function asterConformanceHarness(market: 'perp' | 'spot', family: AsterFa
     const { mock, clock, venue, sameAccount } = await startMockWithAdapters(market, family);
     const symbol = market === 'perp' ? ASTER_PERP.symbol : ASTER_SPOT.symbol;
     await venue.subscribeMarket(symbol);
-    let seq = 0;
     return {
       venue,
       sameAccount,
@@ -113,23 +113,7 @@ export function asterConformanceHarness(market: 'perp' | 'spot', family: AsterFa
       instrument: venue.instrument(symbol),
       midTicks: 10_000,
       unitLots: 10,
-      counterparty: {
-        place: async (o) => {
-          const result = mock.exchange.submit('them', {
-            clientOrderId: `them${++seq}`,
-            symbol,
-            side: o.side,
-            type: 'limit',
-            timeInForce: o.timeInForce ?? 'GTC',
-            priceTicks: o.priceTicks,
-            qtyLots: o.qtyLots,
-          });
-          if (!result.ok) throw result.error;
-        },
-        cancelAll: async () => {
-          mock.exchange.cancelAll('them', symbol);
-        },
-      },
+      counterparty: simCounterparty(mock.exchange, 'them', symbol),
       faults: {
         dropPrivateStream: async () => mock.faults.dropUserStreams(MOCK_ACCOUNT.name),
         dropMarketStream: async () => mock.faults.dropMarketStreams(),

@@ -140,3 +140,38 @@ test('the market socket answers the live control messages', async () => {
   assert.equal((replies[3] as { code: number }).code, 2);
   assert.equal((replies[4] as { code: number }).code, 3);
 });
+
+test('partial depth streams push the top N levels of the book as a depthUpdate', async () => {
+  mock.deposit(MOCK_ACCOUNT.name, 'USDT', '1000000');
+  for (let i = 1; i <= 7; i++) {
+    for (const side of ['buy', 'sell'] as const) {
+      const priceTicks = side === 'buy' ? 10_000 - i * 10 : 10_000 + i * 10;
+      const placed = mock.exchange.submit(MOCK_ACCOUNT.name, { clientOrderId: `pd-${side}-${i}`, symbol: ASTER_PERP.symbol, side, type: 'limit', timeInForce: 'GTC', priceTicks, qtyLots: 10 });
+      assert.ok(placed.ok);
+    }
+  }
+  const ws = new WebSocket(`${mock.wsUrl}/stream?streams=confusdt@depth5@100ms`);
+  const message = await new Promise<{ stream: string; data: { e: string; s: string; b: [string, string][]; a: [string, string][] } }>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)))));
+  ws.close();
+  mock.exchange.cancelAll(MOCK_ACCOUNT.name, ASTER_PERP.symbol);
+  assert.equal(message.stream, 'confusdt@depth5@100ms');
+  assert.equal(message.data.e, 'depthUpdate');
+  assert.equal(message.data.s, 'CONFUSDT');
+  assert.deepEqual(message.data.b.map(([p]) => p), ['99.90', '99.80', '99.70', '99.60', '99.50']);
+  assert.deepEqual(message.data.a.map(([p]) => p), ['100.10', '100.20', '100.30', '100.40', '100.50']);
+});
+
+test('a control message without an id is answered with a null id; a non-integer id is refused', async () => {
+  const ws = new WebSocket(`${mock.wsUrl}/stream`);
+  const replies: unknown[] = [];
+  ws.on('message', (d) => replies.push(JSON.parse(String(d))));
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: ['confusdt@depth5'] }));
+  ws.send(JSON.stringify({ method: 'LIST_SUBSCRIPTIONS', id: 'x' }));
+  const deadline = Date.now() + 2_000;
+  while (replies.filter((r) => (r as { stream?: string }).stream === undefined).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  ws.close();
+  const control = replies.filter((r) => (r as { stream?: string }).stream === undefined);
+  assert.deepEqual(control[0], { result: null, id: null });
+  assert.equal((control[1] as { code: number }).code, 2);
+});

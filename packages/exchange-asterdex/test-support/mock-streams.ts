@@ -87,6 +87,22 @@ export class MockStreams {
   /** Publishes every symbol's pending depth changes now. */
   publishAll(): void {
     for (const p of this.publishers.values()) p.publish();
+    this.publishPartialDepth();
+  }
+
+  /** `<symbol>@depth<5|10|20>[@100ms|@500ms]`: the top N levels as a depthUpdate, each tick. */
+  private publishPartialDepth(): void {
+    for (const [symbol, publisher] of this.publishers) {
+      const s = symbol.toLowerCase();
+      for (const levels of [5, 10, 20]) {
+        const prefix = `${s}@depth${levels}`;
+        const matches = (stream: string): boolean => stream === prefix || stream === `${prefix}@100ms` || stream === `${prefix}@500ms`;
+        if (![...this.market].some((c) => [...c.streams].some(matches))) continue;
+        const snap = publisher.snapshot(levels) as { lastUpdateId: number; E: number; T: number; bids: unknown; asks: unknown };
+        const id = snap.lastUpdateId;
+        this.toMarket(prefix, { e: 'depthUpdate', E: snap.E, T: snap.T, s: symbol, U: id, u: id, pu: id, b: snap.bids, a: snap.asks }, matches);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- faults
@@ -204,8 +220,10 @@ export class MockStreams {
       conn.ws.send(JSON.stringify({ code: 3, msg: 'Invalid JSON: expected value at line 1 column 1' }));
       return;
     }
-    const id = msg.id;
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) {
+    // Binance-style: the id is an unsigned integer or absent/null (ccxt's aster class sends no id
+    // with its depth subscriptions); anything else is refused
+    const id = msg.id ?? null;
+    if (id !== null && (typeof id !== 'number' || !Number.isInteger(id) || id < 0)) {
       conn.ws.send(JSON.stringify({ code: 2, msg: 'Invalid request: request ID must be an unsigned integer' }));
       return;
     }

@@ -3,6 +3,7 @@ import { LiveClock, Rng, fx } from '@mm/core';
 import type { InstrumentDef } from '@mm/core';
 import type { MarketKind } from '@mm/exchange';
 import type { ConformanceHarness, HarnessFactory } from '@mm/exchange/test-support';
+import { simCounterparty } from './counterparty.ts';
 import { SimExchange } from '../src/exchange.ts';
 import { SimVenue } from '../src/venue.ts';
 
@@ -31,7 +32,6 @@ export function simConformanceHarness(market: MarketKind): HarnessFactory {
     await venue.connect();
     await sameAccount.connect();
     await venue.subscribeMarket(symbol);
-    let seq = 0;
     return {
       venue,
       sameAccount,
@@ -39,23 +39,7 @@ export function simConformanceHarness(market: MarketKind): HarnessFactory {
       instrument: exchange.instrument(symbol),
       midTicks: 10_000, // 100.00
       unitLots: 10, // 1 CONF ≈ 100 USDT
-      counterparty: {
-        place: async (o) => {
-          const result = exchange.submit('them', {
-            clientOrderId: `them${++seq}`,
-            symbol,
-            side: o.side,
-            type: 'limit',
-            timeInForce: o.timeInForce ?? 'GTC',
-            priceTicks: o.priceTicks,
-            qtyLots: o.qtyLots,
-          });
-          if (!result.ok) throw result.error;
-        },
-        cancelAll: async () => {
-          exchange.cancelAll('them', symbol);
-        },
-      },
+      counterparty: simCounterparty(exchange, 'them', symbol),
       faults: venue.faults,
       settle: (ms = 20) => clock.sleep(ms),
       now: () => clock.now(),
