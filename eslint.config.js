@@ -3,7 +3,7 @@
 // A strategy or risk module can never import a venue package.
 import tseslint from 'typescript-eslint';
 
-const ALL = ['core', 'exchange', 'exchange-sim', 'exchange-asterdex', 'exchange-bitmart', 'pricing', 'strategy', 'risk', 'engine', 'storage', 'notify'];
+const ALL = ['core', 'exchange', 'exchange-sim', 'exchange-asterdex', 'exchange-bitmart', 'exchange-ccxt', 'pricing', 'strategy', 'risk', 'engine', 'storage', 'notify'];
 
 /** Which workspace packages each package may import. */
 const ALLOWED = {
@@ -12,6 +12,7 @@ const ALLOWED = {
   'exchange-sim': ['core', 'exchange'],
   'exchange-asterdex': ['core', 'exchange'],
   'exchange-bitmart': ['core', 'exchange'],
+  'exchange-ccxt': ['core', 'exchange'],
   pricing: ['core'],
   strategy: ['core'],
   risk: ['core'],
@@ -46,6 +47,11 @@ const venueTestBlocks = ['exchange-asterdex', 'exchange-bitmart', 'exchange'].ma
   files: [`packages/${name}/test-support/**/*.ts`, `packages/${name}/src/**/*.test.ts`],
   rules: importRule([...ALLOWED[name], 'exchange', 'exchange-sim'], `tests of ${name} may use core, exchange and exchange-sim only.`),
 }));
+// The ccxt adapter is tested against the Asterdex mock's spot API (a real Binance-style protocol).
+venueTestBlocks.push({
+  files: ['packages/exchange-ccxt/test-support/**/*.ts', 'packages/exchange-ccxt/src/**/*.test.ts'],
+  rules: importRule(['core', 'exchange', 'exchange-sim', 'exchange-asterdex'], 'tests of exchange-ccxt may use core, exchange, exchange-sim and the Asterdex mock only.'),
+});
 
 const deterministic = ['core', 'exchange-sim', 'pricing', 'strategy', 'risk', 'engine'].map((p) => `packages/${p}/src/**/*.ts`);
 

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { LiveClock, Rng, fx } from '@mm/core';
 import type { AccountDto, BotDetailDto, Fill, Page, FillDto, VolumeDayDto } from '@mm/core';
 import { MarketSimulator, SimExchange } from '@mm/exchange-sim';
-import { ASTER_PERP, AsterMockServer, MOCK_ACCOUNT, MOCK_V3_KEY } from '@mm/exchange-asterdex/test-support';
+import { ASTER_PERP, ASTER_SPOT, AsterMockServer, MOCK_ACCOUNT, MOCK_V3_KEY } from '@mm/exchange-asterdex/test-support';
 import { MockBitmartServer, TEST_CREDENTIALS, TEST_INSTRUMENT } from '@mm/exchange-bitmart/test-support';
+import { TEST_WALLET_KEY, asterApiUrls, testWalletAddress } from '@mm/exchange-ccxt/test-support';
 import { startTestServer } from '../test-support/app.ts';
 import type { TestServer } from '../test-support/app.ts';
 
@@ -43,7 +44,10 @@ async function runLiveBot(options: {
   exchange: SimExchange;
   venueAccount: string;
   symbol: string;
+  /** The venue's own symbol when the bot names it differently (ccxt's unified BASE/QUOTE). */
+  venueSymbol?: string;
 }): Promise<void> {
+  const venueSymbol = options.venueSymbol ?? options.symbol;
   const account = await authed('POST', '/api/accounts', options.account);
   assert.equal(account.status, 201, account.text);
   const accountId = (account.body as AccountDto).id;
@@ -66,8 +70,8 @@ async function runLiveBot(options: {
   await new Promise((r) => setTimeout(r, 1_500));
   const stopped = await authed('POST', `/api/bots/${id}/actions/stop`);
   assert.equal(stopped.status, 200, stopped.text);
-  const venueFills = options.exchange.fills(options.venueAccount, { symbol: options.symbol });
-  const inst = options.exchange.instrument(options.symbol);
+  const venueFills = options.exchange.fills(options.venueAccount, { symbol: venueSymbol });
+  const inst = options.exchange.instrument(venueSymbol);
   const detail = (await authed('GET', `/api/bots/${id}`)).body as BotDetailDto;
   assert.equal(fx.parse(detail.stats!.volume.total), fx.roundToDecimals(notional(venueFills, inst), 2, 'half-up'), 'volume equals the venue record');
   const stored = (await authed('GET', `/api/bots/${id}/fills?limit=500`)).body as Page<FillDto>;
@@ -77,7 +81,19 @@ async function runLiveBot(options: {
   assert.equal(fx.roundToDecimals(hourly, 2, 'half-up'), fx.roundToDecimals(notional(venueFills, inst), 2, 'half-up'), 'hourly buckets add up');
   assert.ok(detail.stats!.pnl.net !== undefined && detail.stats!.equity !== undefined, 'PnL and equity are tracked');
   assert.equal(options.exchange.counters.selfTrades, 0, 'no self-trade');
-  assert.equal(options.exchange.openOrders(options.venueAccount, options.symbol).length, 0, 'stop left no order at the venue');
+  assert.equal(options.exchange.openOrders(options.venueAccount, venueSymbol).length, 0, 'stop left no order at the venue');
+}
+
+/** Other participants: a random walk with takers and background liquidity inside the mock's exchange. */
+function startMarket(exchange: SimExchange, clock: LiveClock, seed: number, symbol: string, startPrice: number): MarketSimulator {
+  const market = new MarketSimulator(exchange, clock, new Rng(seed), {
+    symbol,
+    path: { kind: 'random-walk', startPrice, dailyVolatility: 0.03, stepMs: 500 },
+    takers: { perSecond: 4, medianNotional: 150 },
+    liquidity: { innerBps: 8, churnPerSecond: 4 },
+  });
+  market.start();
+  return market;
 }
 
 const MM = {
@@ -91,13 +107,7 @@ const MM = {
 test('Asterdex perp (V3 keys): a live bot on the mock quotes, fills and tracks PnL and volume exactly', async () => {
   const clock = new LiveClock();
   const mock = await AsterMockServer.start({ instruments: [ASTER_PERP], accounts: [MOCK_ACCOUNT], streams: { publishIntervalMs: 100, markIntervalMs: 500 } });
-  const market = new MarketSimulator(mock.exchange, clock, new Rng(3), {
-    symbol: ASTER_PERP.symbol,
-    path: { kind: 'random-walk', startPrice: 100, dailyVolatility: 0.03, stepMs: 500 },
-    takers: { perSecond: 4, medianNotional: 150 },
-    liquidity: { innerBps: 8, churnPerSecond: 4 },
-  });
-  market.start();
+  const market = startMarket(mock.exchange, clock, 3, ASTER_PERP.symbol, 100);
   try {
     await runLiveBot({
       account: { name: 'aster mock', venue: 'asterdex', market: 'perp', live: true, credentials: { user: MOCK_ACCOUNT.user, signer: MOCK_ACCOUNT.signer, signerPrivateKey: MOCK_V3_KEY }, baseUrls: mock.urls },
@@ -118,13 +128,7 @@ test('BitMart spot: a live bot on the mock runs market making and volume with ze
   const mock = await MockBitmartServer.start({ instruments: [TEST_INSTRUMENT], keys: [{ ...TEST_CREDENTIALS, account: 'mm' }], exchange, clock, depthIntervalMs: 100 });
   exchange.deposit('mm', 'USDT', fx.parse('100000'));
   exchange.deposit('mm', 'BTC', fx.parse('2'));
-  const market = new MarketSimulator(exchange, clock, new Rng(4), {
-    symbol: TEST_INSTRUMENT.symbol,
-    path: { kind: 'random-walk', startPrice: 65_000, dailyVolatility: 0.03, stepMs: 500 },
-    takers: { perSecond: 4, medianNotional: 150 },
-    liquidity: { innerBps: 8, churnPerSecond: 4 },
-  });
-  market.start();
+  const market = startMarket(exchange, clock, 4, TEST_INSTRUMENT.symbol, 65_000);
   try {
     await runLiveBot({
       account: { name: 'bitmart mock', venue: 'bitmart', market: 'spot', live: true, credentials: { ...TEST_CREDENTIALS }, baseUrls: mock.urls },
@@ -139,3 +143,37 @@ test('BitMart spot: a live bot on the mock runs market making and volume with ze
   }
 });
 
+
+/** ccxt's `urls.api` overrides as an account's flat base URLs (nested keys joined with dots). */
+function flatUrls(api: Record<string, unknown>, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(api)) {
+    if (typeof value === 'string') out[prefix + key] = value;
+    else Object.assign(out, flatUrls(value as Record<string, unknown>, `${prefix}${key}.`));
+  }
+  return out;
+}
+
+test('ccxt spot (aster class on the Aster spot mock): a live bot runs market making and volume with zero self-trades', async () => {
+  const clock = new LiveClock();
+  const wallet = await testWalletAddress();
+  const mock = await AsterMockServer.start({
+    instruments: [ASTER_SPOT],
+    accounts: [{ name: 'me', apiKey: 'unused-hmac-key', apiSecret: 'unused-hmac-secret', user: wallet, signer: wallet, deposits: { USDC: '100000', CONF: '1000' } }],
+    streams: { publishIntervalMs: 100, markIntervalMs: 500 },
+  });
+  const market = startMarket(mock.exchange, clock, 5, ASTER_SPOT.symbol, 100);
+  try {
+    await runLiveBot({
+      account: { name: 'ccxt aster mock', venue: 'ccxt', market: 'spot', live: true, credentials: { exchange: 'aster', privateKey: TEST_WALLET_KEY }, baseUrls: flatUrls(asterApiUrls(mock.restUrl, mock.wsUrl)) },
+      bot: { name: 'ccxt live bot', marketMaking: { ...MM, bidBudgetQuote: '3000', askBudgetBase: '30' }, volume: { enabled: true, dailyTargetQuote: '200000', minTradeQuote: '10', maxTradeQuote: '40', mode: 'MIXED', makerTimeoutMs: 3_000 } },
+      exchange: mock.exchange,
+      venueAccount: 'me',
+      symbol: 'CONF/USDC',
+      venueSymbol: ASTER_SPOT.symbol,
+    });
+  } finally {
+    market.stop();
+    await mock.close();
+  }
+});

@@ -14,9 +14,9 @@ import { validationError } from './route.ts';
 function checkCredentials(venue: VenueName, credentials: Readonly<Record<string, string>>): void {
   const sets = VENUE_CREDENTIALS[venue];
   if (venue === 'sim') return;
-  const complete = sets.some((set) => set.every((f) => (credentials[f.name] ?? '').trim() !== ''));
+  const complete = sets.some((set) => set.every((f) => f.optional === true || (credentials[f.name] ?? '').trim() !== ''));
   if (!complete) {
-    const options = sets.map((set) => set.map((f) => f.name).join(' + ')).join(' or ');
+    const options = sets.map((set) => set.filter((f) => f.optional !== true).map((f) => f.name).join(' + ')).join(' or ');
     throw validationError([{ path: 'credentials', message: `${venue} needs ${options}` }]);
   }
 }

@@ -28,6 +28,13 @@ const VENUES: VenueInfoDto[] = [
     credentialSets: VENUE_CREDENTIALS.bitmart,
     status: 'closed: BitMart stopped all trading on 2026-08-26 and closes on 2027-01-31; the connector is kept for its documented API',
   },
+  {
+    venue: 'ccxt',
+    label: 'Other spot (ccxt)',
+    markets: ['spot'],
+    credentialSets: VENUE_CREDENTIALS.ccxt,
+    status: 'spot on any venue ccxt supports (e.g. MEXC, Gate, KuCoin); tested against a Binance-style mock; no third-party fee or referral parameter is ever sent',
+  },
 ];
 
 export function systemRoutes(routes: Routes, deps: SystemDeps): void {

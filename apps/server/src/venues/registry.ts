@@ -10,6 +10,7 @@ import type { PaperWorld } from '@mm/exchange-sim';
 import { AsterPerpAdapter, AsterSpotAdapter } from '@mm/exchange-asterdex';
 import type { AsterAdapterOptions } from '@mm/exchange-asterdex';
 import { BitmartSpotAdapter } from '@mm/exchange-bitmart';
+import { CcxtSpotAdapter } from '@mm/exchange-ccxt';
 import type { Account, Storage } from '@mm/storage';
 
 export interface LiveAdapterFactory {
@@ -43,10 +44,42 @@ export const LIVE_FACTORIES: Record<string, LiveAdapterFactory> = {
       accountKey: `bitmart:${account.id}:spot`,
     });
   },
+  // Any spot venue ccxt supports; ccxt itself is loaded on the adapter's first connect().
+  ccxt: (account, credentials, market, deps) => {
+    if (market !== 'spot') throw new EngineError('INVALID_CONFIG', 'ccxt accounts trade spot only');
+    const { exchange, ...keys } = credentials;
+    return new CcxtSpotAdapter({
+      exchangeId: (exchange ?? '').trim().toLowerCase(),
+      credentials: keys,
+      ...(Object.keys(account.baseUrls).length === 0 ? {} : { urls: { api: ccxtApiUrls(account.baseUrls) } }),
+      clock: deps.clock,
+      rng: deps.rng,
+      accountKey: `ccxt:${account.id}:spot`,
+    });
+  },
 };
+
+/**
+ * A ccxt account's base URL overrides name entries of ccxt's `urls.api` for the venue, nested
+ * keys joined with dots: `spot=https://…` or `ws.public.spot=wss://…`.
+ */
+export function ccxtApiUrls(baseUrls: Readonly<Record<string, string>>): Record<string, unknown> {
+  const api: Record<string, unknown> = {};
+  for (const [path, url] of Object.entries(baseUrls)) {
+    const keys = path.split('.');
+    let node = api;
+    for (const key of keys.slice(0, -1)) {
+      const next = node[key];
+      node = (node[key] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1]!] = url;
+  }
+  return api;
+}
 
 export class VenueRegistry implements VenueProvider {
   private readonly adapters = new Map<string, VenueAdapter>();
+  private readonly creating = new Map<string, Promise<VenueAdapter>>();
   private readonly rng: Rng;
 
   constructor(
@@ -72,7 +105,8 @@ export class VenueRegistry implements VenueProvider {
       throw new EngineError('INVALID_CONFIG', `paper bots trade on the built-in paper account; to trade on ${account.name}, set the bot to live explicitly`, { details: { field: 'mode' } });
     }
     if (!account.live) throw new EngineError('INVALID_CONFIG', `account ${account.name} is not enabled for live trading`, { details: { field: 'accountId' } });
-    return this.forAccount(account, account.market);
+    // the bot connects it itself, and reports a failure in its own state
+    return this.liveAdapter(account, account.market);
   }
 
   /** The adapter of an account (for connection tests, instruments and market snapshots). */
@@ -80,9 +114,27 @@ export class VenueRegistry implements VenueProvider {
     const account = typeof accountOrId === 'string' ? await this.account(accountOrId) : accountOrId;
     const m = market ?? account.market;
     if (account.venue === 'sim') return this.world.venue(account.id, m);
+    const adapter = await this.liveAdapter(account, m);
+    // connected before it is handed out, so every query works (ccxt loads its markets there);
+    // connect() is idempotent and retries after a failure
+    await adapter.connect();
+    return adapter;
+  }
+
+  /** One adapter per account and market, also when two callers ask at the same moment. */
+  private liveAdapter(account: Account, m: MarketKindName): Promise<VenueAdapter> {
     const key = `${account.id}:${m}`;
     const cached = this.adapters.get(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return Promise.resolve(cached);
+    let creating = this.creating.get(key);
+    if (creating === undefined) {
+      creating = this.create(account, m, key).finally(() => this.creating.delete(key));
+      this.creating.set(key, creating);
+    }
+    return creating;
+  }
+
+  private async create(account: Account, m: MarketKindName, key: string): Promise<VenueAdapter> {
     const factory = this.factories[account.venue];
     if (factory === undefined) throw new EngineError('NOT_SUPPORTED', `venue "${account.venue}" is not available in this build`);
     const credentials = await this.storage.accounts.getCredentials(account.id);
