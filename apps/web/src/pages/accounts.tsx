@@ -24,7 +24,7 @@ type AccountOut = z.output<typeof accountInputSchema>;
 const FALLBACK_VENUES: VenueInfoDto[] = (Object.keys(VENUE_CREDENTIALS) as VenueName[]).map((v) => ({
   venue: v,
   label: v,
-  markets: v === 'bitmart' ? ['spot'] : ['spot', 'perp'],
+  markets: v === 'bitmart' || v === 'ccxt' ? ['spot'] : ['spot', 'perp'],
   credentialSets: VENUE_CREDENTIALS[v],
   status: '',
 }));
@@ -220,7 +220,7 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
             {sets.map((set, i) => (
               <label key={i} className="flex items-center gap-1 text-dim">
                 <input type="radio" name="credential-set" className="accent-white" checked={i === setIndex} onChange={() => setSetIndex(i)} />
-                {set.filter((f) => !f.secret).map((f) => f.label).join(' + ') || `key set ${i + 1}`}
+                {credentialSetLabel(sets, set) || `key set ${i + 1}`}
               </label>
             ))}
           </div>
@@ -247,7 +247,7 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
         <Controller
           control={form.control}
           name="baseUrls"
-          render={({ field, fieldState }) => <BaseUrls value={field.value} onChange={field.onChange} error={fieldState.error?.message ?? firstNested(fieldState.error)} />}
+          render={({ field, fieldState }) => <BaseUrls venue={venue} value={field.value} onChange={field.onChange} error={fieldState.error?.message ?? firstNested(fieldState.error)} />}
         />
         <FormError>{formError}</FormError>
         <div className="flex gap-2">
@@ -263,6 +263,16 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
   );
 }
 
+/**
+ * What tells one credential set from the others: its required non-secret fields, less those
+ * every set has (ccxt's exchange id); a set of secrets only is named by them.
+ */
+function credentialSetLabel(sets: readonly (readonly CredentialField[])[], set: readonly CredentialField[]): string {
+  const distinct = set.filter((f) => f.optional !== true && !sets.every((other) => other.some((o) => o.name === f.name)));
+  const shown = distinct.some((f) => !f.secret) ? distinct.filter((f) => !f.secret) : distinct;
+  return shown.map((f) => f.label).join(' + ');
+}
+
 function firstNested(error: unknown): string | undefined {
   if (!error || typeof error !== 'object') return undefined;
   for (const [k, v] of Object.entries(error)) {
@@ -274,14 +284,22 @@ function firstNested(error: unknown): string | undefined {
 }
 
 /** Optional endpoint overrides as "name=url" lines (testnets, a local mock, a proxy). */
-function BaseUrls({ value, onChange, error }: { value: Record<string, string> | undefined; onChange: (v: Record<string, string> | undefined) => void; error: string | undefined }) {
+function BaseUrls({ venue, value, onChange, error }: { venue: VenueName; value: Record<string, string> | undefined; onChange: (v: Record<string, string> | undefined) => void; error: string | undefined }) {
   const [text, setText] = useState(() =>
     Object.entries(value ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join('\n'),
   );
   return (
-    <Field label="Base URL overrides" help="Optional, one per line as name=url (e.g. rest=https://… or ws=wss://…) for a testnet or a proxy. Empty: the venue's public endpoints." error={error}>
+    <Field
+      label="Base URL overrides"
+      help={
+        venue === 'ccxt'
+          ? "Optional, one per line as name=url: entries of ccxt's urls.api for the venue, nested keys joined with dots (e.g. api=https://… or ws.public.spot=wss://…). Empty: the venue's public endpoints."
+          : "Optional, one per line as name=url (e.g. rest=https://… or ws=wss://…) for a testnet or a proxy. Empty: the venue's public endpoints."
+      }
+      error={error}
+    >
       <textarea
         rows={2}
         spellCheck={false}

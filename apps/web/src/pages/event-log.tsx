@@ -11,6 +11,7 @@ import { cx } from '../lib/cx.ts';
 import { Button } from '../ui/button.tsx';
 import { Empty, ErrorText } from '../ui/panel.tsx';
 import { LevelText } from '../ui/status.tsx';
+import { FilterSelect } from '../ui/filter-select.tsx';
 
 const LEVELS = [
   { value: '', label: 'all' },
@@ -54,17 +55,7 @@ export function EventLog({ scope, height = '32rem' }: { scope: string | undefine
         </div>
         <input type="search" aria-label="Search events" placeholder="search…" value={text} onChange={(e) => setText(e.target.value)} className="min-w-0 flex-1" />
         {scope === undefined ? (
-          <label className="flex items-center gap-1 text-dim">
-            Bot
-            <select value={botId} onChange={(e) => setBotId(e.target.value)}>
-              <option value="">all</option>
-              {(bots.data ?? []).map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect label="Bot" value={botId} onChange={setBotId} options={[['', 'all'], ...(bots.data ?? []).map((b) => [b.id, b.name] as const)]} />
         ) : null}
       </div>
       {events.isError ? <ErrorText>{errorMessage(events.error)}</ErrorText> : null}

@@ -69,6 +69,11 @@ export function TextField(props: Common & { list?: string; placeholder?: string;
   );
 }
 
+/** Options whose label is the value itself (the schema's enum values). */
+export function plainOptions(values: readonly string[]): { value: string; label: string }[] {
+  return values.map((value) => ({ value, label: value }));
+}
+
 export function SelectField(props: Common & { options: readonly { value: string; label: string }[] }) {
   const { register } = useFormContext<FieldValues>();
   const error = useError(props.name);

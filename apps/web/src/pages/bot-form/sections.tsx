@@ -3,13 +3,12 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { Controller, useFieldArray, useFormContext, useWatch } from 'react-hook-form';
-import { DISTRIBUTIONS, RISK_ACTIONS, RISK_RULES } from '@mm/core';
+import { DISTRIBUTIONS, MARGIN_TYPES, REFERENCE_SOURCES, RISK_ACTIONS, RISK_RULES, VOLUME_MODES, botConfigSchema } from '@mm/core';
 import type { AccountDto, BotConfigInput, InstrumentDto } from '@mm/core';
 import { Button } from '../../ui/button.tsx';
 import { Field } from '../../ui/field.tsx';
-import { CheckField, DecimalField, NumberField, SelectField, TextField, useError } from './fields.tsx';
+import { CheckField, DecimalField, NumberField, SelectField, TextField, plainOptions, useError } from './fields.tsx';
 import { describeField } from './describe.ts';
-import { botConfigSchema } from '@mm/core';
 
 export function Section({ title, children, description }: { title: string; children: ReactNode; description?: string | undefined }) {
   const id = `section-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
@@ -84,7 +83,7 @@ export function MarketMakingSection({ accounts }: { accounts: readonly AccountDt
         <SelectField
           name="marketMaking.referencePrice.source"
           label="Reference source"
-          options={['mid', 'microprice', 'mark', 'last', 'ema', 'external'].map((v) => ({ value: v, label: v }))}
+          options={plainOptions(REFERENCE_SOURCES)}
         />
         {source === 'ema' ? <NumberField name="marketMaking.referencePrice.emaHalfLifeMs" label="EMA half-life" suffix="ms" step="100" /> : null}
         <NumberField name="marketMaking.referencePrice.maxAgeMs" label="Max reference age" suffix="ms" step="100" />
@@ -123,7 +122,7 @@ export function MarketMakingSection({ accounts }: { accounts: readonly AccountDt
       <Group title="Budgets and sizes">
         <DecimalField name="marketMaking.bidBudgetQuote" label="Bid budget" suffix="quote" />
         <DecimalField name="marketMaking.askBudgetBase" label="Ask budget" suffix="base" />
-        <SelectField name="marketMaking.distribution" label="Distribution" options={DISTRIBUTIONS.map((d) => ({ value: d, label: d }))} />
+        <SelectField name="marketMaking.distribution" label="Distribution" options={plainOptions(DISTRIBUTIONS)} />
         <DecimalField name="marketMaking.bidSize.min" label="Bid min size" suffix="base" />
         <DecimalField name="marketMaking.bidSize.max" label="Bid max size" suffix="base" />
         <span className="hidden 2xl:block" />
@@ -202,10 +201,7 @@ export function VolumeSection() {
         <SelectField
           name="volume.mode"
           label="Volume mode"
-          options={[
-            { value: 'MAKER_FIRST', label: 'MAKER_FIRST' },
-            { value: 'MIXED', label: 'MIXED' },
-          ]}
+          options={plainOptions(VOLUME_MODES)}
         />
       </Group>
       <Group title="Target and trade sizes">
@@ -352,10 +348,7 @@ export function PerpSection({ isPerp }: { isPerp: boolean }) {
         <SelectField
           name="perp.marginType"
           label="Margin type"
-          options={[
-            { value: 'cross', label: 'cross' },
-            { value: 'isolated', label: 'isolated' },
-          ]}
+          options={plainOptions(MARGIN_TYPES)}
         />
       </Group>
     </Section>

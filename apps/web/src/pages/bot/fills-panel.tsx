@@ -10,9 +10,14 @@ import { useTimeZone } from '../../lib/prefs.ts';
 import { Button } from '../../ui/button.tsx';
 import { Empty, ErrorText, Panel } from '../../ui/panel.tsx';
 import { SideText } from '../../ui/status.tsx';
+import { FilterSelect } from '../../ui/filter-select.tsx';
 import { TableHead } from '../../ui/table-head.tsx';
 
 type Period = 'all' | '1h' | 'today' | '24h' | '7d';
+
+const SIDES = [['', 'all'], ['buy', 'buy'], ['sell', 'sell']] as const;
+const TAGS = [['', 'all'], ['mm', 'mm'], ['volume', 'volume']] as const;
+const PERIODS: readonly (readonly [Period, string])[] = [['all', 'all'], ['1h', 'last hour'], ['today', 'today'], ['24h', '24 h'], ['7d', '7 days']];
 
 function periodStart(period: Period, timeZone: string): number | undefined {
   const now = Date.now();
@@ -50,32 +55,9 @@ export function FillsPanel({ botId, priceDecimals, qtyDecimals }: { botId: strin
       bodyClassName="p-0"
       actions={
         <>
-          <label className="flex items-center gap-1 text-dim">
-            Side
-            <select value={side} onChange={(e) => setSide(e.target.value)}>
-              <option value="">all</option>
-              <option value="buy">buy</option>
-              <option value="sell">sell</option>
-            </select>
-          </label>
-          <label className="flex items-center gap-1 text-dim">
-            Tag
-            <select value={tag} onChange={(e) => setTag(e.target.value)}>
-              <option value="">all</option>
-              <option value="mm">mm</option>
-              <option value="volume">volume</option>
-            </select>
-          </label>
-          <label className="flex items-center gap-1 text-dim">
-            Period
-            <select value={period} onChange={(e) => setPeriod(e.target.value as Period)}>
-              <option value="all">all</option>
-              <option value="1h">last hour</option>
-              <option value="today">today</option>
-              <option value="24h">24 h</option>
-              <option value="7d">7 days</option>
-            </select>
-          </label>
+          <FilterSelect label="Side" value={side} onChange={setSide} options={SIDES} />
+          <FilterSelect label="Tag" value={tag} onChange={setTag} options={TAGS} />
+          <FilterSelect label="Period" value={period} onChange={setPeriod} options={PERIODS} />
           <a href={csv} download className="inline-flex h-6 items-center border border-line-strong bg-raised px-2 hover:border-dim">
             Export CSV
           </a>
