@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fx } from '@mm/core';
+import { SimClock, fx } from '@mm/core';
 import type { BotConfig } from '@mm/core';
-import { SPOT_MARKET, paperSetup } from '../test-support/paper.ts';
+import type { VenueAdapter } from '@mm/exchange';
+import { SPOT_MARKET, T0, paperSetup } from '../test-support/paper.ts';
 
 test('a bot syncs, quotes its grid post-only around the reference and reaches RUNNING', async () => {
   const s = paperSetup();
@@ -88,3 +89,40 @@ test('stop books a fill that raced the cancels and had not arrived over the stre
   const ids = new Set(booked().map((f) => f.fill.tradeId));
   assert.deepEqual(venueFills().filter((f) => !ids.has(f.tradeId)).map((f) => f.tradeId), [], 'every venue fill is booked by the time the stop returns');
 });
+
+/** The world's adapters with placements that take `delay.ms` to reach the venue (0 = as usual). */
+function slowPlacements(clock: { sleep(ms: number): Promise<void> }, delay: { ms: number }) {
+  return (adapter: VenueAdapter): VenueAdapter =>
+    new Proxy(adapter, {
+      get(target, key) {
+        if (key === 'placeOrders') {
+          return async (requests: Parameters<VenueAdapter['placeOrders']>[0]) => {
+            if (delay.ms > 0) await clock.sleep(delay.ms);
+            return target.placeOrders(requests);
+          };
+        }
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+}
+
+for (const action of ['stop', 'pause'] as const) {
+  test(`${action} waits for placements in flight, so none lands at the venue after the cancels`, async () => {
+    const clock = new SimClock(T0);
+    const delay = { ms: 0 };
+    const s = paperSetup({ clock, wrapAdapter: slowPlacements(clock, delay) });
+    await s.startBot('b1', s.config({ marketMaking: { bidLevels: 2, askLevels: 2, refresh: { intervalMs: 1_000, tolerancePct: 0 } } }));
+    const bot = s.manager.get('b1');
+    delay.ms = 1_500;
+    const inFlight = () => bot.orders.live().filter((o) => o.record.status === 'pending_new').length;
+    for (let i = 0; i < 200 && inFlight() === 0; i++) await s.advance(50);
+    assert.ok(inFlight() > 0, 'a placement is on its way to the venue');
+    const acting = bot[action]();
+    await s.advance(10_000);
+    await acting;
+    assert.equal(bot.state, action === 'stop' ? 'STOPPED' : 'PAUSED');
+    assert.deepEqual(s.world.exchange.openOrders('acct', 'TSTUSDT').map((o) => o.clientOrderId), [], 'no order rests at the venue');
+    assert.equal(bot.orders.liveCount, 0);
+  });
+}

@@ -250,6 +250,7 @@ export class Bot {
     return this.run(async () => {
       this.transition('pause', reason);
       this.volume?.stop();
+      await this.closeOrderEntry();
       await this.cancelAllOwn(reason);
     });
   }
@@ -257,6 +258,7 @@ export class Bot {
   resume(): Promise<void> {
     return this.run(async () => {
       this.transition('resume');
+      this.executor?.openEntry();
       this.volume?.start();
       await this.requote('resumed');
     });
@@ -274,6 +276,7 @@ export class Bot {
     this.clearTimers();
     const stoppingAt = this.clock.now();
     try {
+      await this.closeOrderEntry();
       await this.cancelUntilFlat(this.t.stopDeadlineMs);
       if (this.adapter.capabilities.deadManSwitch) await this.adapter.setDeadManSwitch(this.cfg.symbol, 0).catch(() => undefined);
       // a fill that raced the cancels may still be on its way over the stream, which is about
@@ -289,16 +292,28 @@ export class Bot {
     if (this.state === 'STOPPING') this.transition('stopped');
   }
 
+  /** No new order leaves, and every placement in flight has its answer before the cancels go out. */
+  private async closeOrderEntry(): Promise<void> {
+    if (this.executor === undefined) return;
+    if (!(await this.withinStopDeadline(this.executor.closeEntry()))) this.log('warn', 'a placement still had no answer at the stop deadline; cancelling without it');
+  }
+
   /** Stopped means every fill the bot saw is stored; a database that does not answer in time does not hold the stop. */
   private async awaitFillWrites(): Promise<void> {
     if (this.fillWrites.size === 0) return;
-    let timer: TimerHandle | undefined;
-    const deadline = new Promise<void>((resolve) => {
-      timer = this.clock.setTimeout(resolve, this.t.stopDeadlineMs);
-    });
-    await Promise.race([Promise.all([...this.fillWrites]), deadline]);
-    this.clock.clearTimer(timer);
+    await this.withinStopDeadline(Promise.all([...this.fillWrites]));
     if (this.fillWrites.size > 0) this.log('warn', `${this.fillWrites.size} fill write(s) still pending at stop; they stay queued and are stored when the database answers`);
+  }
+
+  /** Waits for `work`, or for the stop deadline; true when the work finished in time. */
+  private async withinStopDeadline(work: Promise<unknown>): Promise<boolean> {
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<false>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve(false), this.t.stopDeadlineMs);
+    });
+    const finished = await Promise.race([work.then(() => true as const, () => true as const), deadline]);
+    this.clock.clearTimer(timer);
+    return finished;
   }
 
   /**
@@ -401,6 +416,7 @@ export class Bot {
       this.portfolio ??= new Portfolio(inst);
       this.reference = new ReferencePrice(this.cfg.marketMaking.referencePrice, inst);
       this.executor ??= this.makeExecutor(inst);
+      this.executor.openEntry();
       this.volume ??= this.makeVolumeLeg(inst);
       this.subscribeEvents();
       await this.adapter.subscribeMarket(inst.symbol);

@@ -58,6 +58,10 @@ export class Executor {
   private readonly checkAfterMs: number;
   private readonly notFoundLimit: number;
   private checking = false;
+  /** False while the bot is stopping or paused: nothing new may leave, whoever asks. */
+  private accepting = true;
+  /** Placement calls whose answer has not come back; the final cancel must wait for them. */
+  private readonly placing = new Set<Promise<unknown>>();
   /** Times of orders sent in the last minute, for the order-rate rule. */
   private readonly sentTimes: number[] = [];
   /** Venue calls made, for throughput figures. */
@@ -74,8 +78,37 @@ export class Executor {
     return this.sentTimes.length;
   }
 
+  /**
+   * Refuses every new order from now on and resolves once each placement already on its way has
+   * its answer. A stop or pause calls this before cancelling: an order still in flight would
+   * otherwise reach the venue after the cancels and rest there unwatched.
+   */
+  async closeEntry(): Promise<void> {
+    this.accepting = false;
+    while (this.placing.size > 0) await Promise.allSettled([...this.placing]);
+  }
+
+  /** Takes new orders again (start, resume). */
+  openEntry(): void {
+    this.accepting = true;
+  }
+
   /** Places orders (each through the risk gate); returns the records that were sent. */
   async place(intents: readonly OrderIntent[]): Promise<OrderRecord[]> {
+    if (!this.accepting) {
+      if (intents.length > 0) this.o.hooks.log('debug', `${intents.length} order(s) not placed: order entry is closed (stopping or paused)`);
+      return [];
+    }
+    const placing = this.send(intents);
+    this.placing.add(placing);
+    try {
+      return await placing;
+    } finally {
+      this.placing.delete(placing);
+    }
+  }
+
+  private async send(intents: readonly OrderIntent[]): Promise<OrderRecord[]> {
     const { clock, orders, instrument, hooks } = this.o;
     const accepted: { record: OrderRecord; tag: OrderTag; request: OrderRequest }[] = [];
     for (const intent of intents) {

@@ -3,7 +3,9 @@ import { SimClock, botConfigSchema } from '@mm/core';
 import type { BotConfig, BotConfigInput } from '@mm/core';
 import { PaperWorld, ZERO_LATENCY } from '@mm/exchange-sim';
 import type { Funding, LatencyModel, PaperMarketSpec, PaperWorldOptions } from '@mm/exchange-sim';
+import type { VenueAdapter } from '@mm/exchange';
 import { BotManager } from '../src/bot-manager.ts';
+import type { VenueProvider } from '../src/bot-manager.ts';
 import type { BotTimings } from '../src/bot.ts';
 import { MemoryJournal } from '../src/journal.ts';
 
@@ -42,6 +44,8 @@ export interface PaperSetupOptions {
   readonly clock?: SimClock;
   readonly seed?: number;
   readonly worldOptions?: Partial<PaperWorldOptions>;
+  /** Wraps each venue adapter the bots get, e.g. to slow one kind of request down. */
+  readonly wrapAdapter?: (adapter: VenueAdapter) => VenueAdapter;
 }
 
 export function paperSetup(options: PaperSetupOptions = {}): PaperSetup {
@@ -50,7 +54,8 @@ export function paperSetup(options: PaperSetupOptions = {}): PaperSetup {
     options.world ??
     new PaperWorld({ clock, seed: options.seed ?? 1, markets: options.markets ?? [SPOT_MARKET, PERP_MARKET], latency: options.latency ?? { ...ZERO_LATENCY, orderEntryMs: 5, responseMs: 5, marketDataMs: 5, privateMs: 5 }, defaultFunding: options.funding ?? { USDT: '10000', TST: '10000' }, ...options.worldOptions });
   const journal = options.journal ?? new MemoryJournal();
-  const manager = new BotManager({ clock, journal, venues: world, timings: { statsIntervalMs: 5_000, ...options.timings } });
+  const venues = options.wrapAdapter === undefined ? world : wrappedVenues(world, options.wrapAdapter);
+  const manager = new BotManager({ clock, journal, venues, timings: { statsIntervalMs: 5_000, ...options.timings } });
   world.start();
   const advance = (ms: number) => clock.runUntil(clock.now() + ms);
   return {
@@ -66,5 +71,19 @@ export function paperSetup(options: PaperSetupOptions = {}): PaperSetup {
       await advance(ms);
       await starting;
     },
+  };
+}
+
+/** The world's adapters through `wrap`, one wrapper per adapter so bots sharing a venue still share it. */
+function wrappedVenues(world: PaperWorld, wrap: (adapter: VenueAdapter) => VenueAdapter): VenueProvider {
+  const wrapped = new WeakMap<VenueAdapter, VenueAdapter>();
+  const once = (adapter: VenueAdapter): VenueAdapter => {
+    let w = wrapped.get(adapter);
+    if (w === undefined) wrapped.set(adapter, (w = wrap(adapter)));
+    return w;
+  };
+  return {
+    adapterFor: async (config) => once(await world.adapterFor(config)),
+    externalAdapterFor: async (account, symbol) => once(await world.externalAdapterFor(account, symbol)),
   };
 }
