@@ -107,7 +107,7 @@ function slowPlacements(clock: { sleep(ms: number): Promise<void> }, delay: { ms
     });
 }
 
-for (const action of ['stop', 'pause'] as const) {
+for (const action of ['stop', 'pause', 'kill'] as const) {
   test(`${action} waits for placements in flight, so none lands at the venue after the cancels`, async () => {
     const clock = new SimClock(T0);
     const delay = { ms: 0 };
@@ -118,11 +118,33 @@ for (const action of ['stop', 'pause'] as const) {
     const inFlight = () => bot.orders.live().filter((o) => o.record.status === 'pending_new').length;
     for (let i = 0; i < 200 && inFlight() === 0; i++) await s.advance(50);
     assert.ok(inFlight() > 0, 'a placement is on its way to the venue');
-    const acting = bot[action]();
+    const venueOrders = () => s.world.exchange.openOrders('acct', 'TSTUSDT').map((o) => o.clientOrderId);
+    // what is left the moment the action returns (a halted bot's next refresh would tidy up later)
+    const acting = bot[action]().then(() => ({ live: bot.orders.liveCount, atVenue: venueOrders() }));
     await s.advance(10_000);
-    await acting;
-    assert.equal(bot.state, action === 'stop' ? 'STOPPED' : 'PAUSED');
-    assert.deepEqual(s.world.exchange.openOrders('acct', 'TSTUSDT').map((o) => o.clientOrderId), [], 'no order rests at the venue');
-    assert.equal(bot.orders.liveCount, 0);
+    const whenDone = await acting;
+    assert.deepEqual(whenDone, { live: 0, atVenue: [] }, 'no own order open or on its way when the action returns');
+    assert.deepEqual(venueOrders(), [], 'and none arrives at the venue afterwards');
+    assert.equal(bot.state, { stop: 'STOPPED', pause: 'PAUSED', kill: 'RUNNING' }[action]);
+    if (action === 'kill') assert.equal(bot.tradingState, 'HALTED');
   });
 }
+
+test('a cancel asked for while the order is on its way follows the venue answer instead of overtaking it', async () => {
+  const clock = new SimClock(T0);
+  const delay = { ms: 0 };
+  const s = paperSetup({ clock, wrapAdapter: slowPlacements(clock, delay) });
+  await s.startBot('b1', s.config({ marketMaking: { bidLevels: 2, askLevels: 2, refresh: { intervalMs: 1_000, tolerancePct: 0 } } }));
+  const bot = s.manager.get('b1');
+  delay.ms = 1_500;
+  const onTheirWay = () => bot.orders.live().filter((o) => o.record.status === 'pending_new').map((o) => o.record.clientOrderId);
+  for (let i = 0; i < 200 && onTheirWay().length === 0; i++) await s.advance(50);
+  const ids = onTheirWay();
+  assert.ok(ids.length > 0, 'a placement is on its way to the venue');
+  void bot.cancelAll();
+  await s.advance(2_000);
+  // each of those orders reached the venue and was cancelled right after, not left resting
+  const statuses = ids.map((id) => s.world.exchange.getOrder('acct', { clientOrderId: id })?.status);
+  assert.deepEqual(statuses, ids.map(() => 'canceled'));
+  assert.deepEqual(ids.map((id) => bot.orders.get(id)?.record.status), ids.map(() => 'canceled'));
+});

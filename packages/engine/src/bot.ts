@@ -338,7 +338,10 @@ export class Bot {
     return this.run(async () => {
       const trip = this.risk.kill(this.clock.now(), reason);
       this.onTrip(trip);
-      await this.cancelAllOwn(reason);
+      // the halt refuses new orders; those already on their way are cancelled once they arrive,
+      // and the kill returns when the venue lists none of ours (or the stop deadline passed)
+      if (this.executor !== undefined) await this.withinStopDeadline(this.executor.placementsAnswered());
+      await this.cancelUntilFlat(this.t.stopDeadlineMs, reason);
     });
   }
 
@@ -875,13 +878,13 @@ export class Bot {
   }
 
   /** Cancels until the venue lists none of our orders, or the deadline passes. */
-  private async cancelUntilFlat(deadlineMs: number): Promise<void> {
+  private async cancelUntilFlat(deadlineMs: number, reason = 'stopping'): Promise<void> {
     const inst = this.inst;
     const executor = this.executor;
     if (inst === undefined || executor === undefined) return;
     const until = this.clock.now() + deadlineMs;
     for (let attempt = 0; ; attempt++) {
-      await this.cancelAllOwn('stopping');
+      await this.cancelAllOwn(reason);
       const open = (await this.adapter.openOrders(inst.symbol)).filter((o) => this.orders.owns(o.clientOrderId));
       for (const report of open) if (this.orders.get(report.clientOrderId) === undefined) this.orders.adopt(adoptedRecord(report), 'mm', this.clock.now());
       if (open.length === 0) {
@@ -889,10 +892,10 @@ export class Bot {
         return;
       }
       if (this.clock.now() >= until) {
-        this.log('error', `stop deadline passed with ${open.length} own order(s) still open at the venue`);
+        this.log('error', `${reason}: deadline passed with ${open.length} own order(s) still open at the venue`);
         return;
       }
-      await executor.cancel(open.map((o) => o.clientOrderId), 'stopping (retry)');
+      await executor.cancel(open.map((o) => o.clientOrderId), `${reason} (retry)`);
       await this.clock.sleep(Math.min(500 * (attempt + 1), 2_000));
     }
   }

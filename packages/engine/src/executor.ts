@@ -62,6 +62,10 @@ export class Executor {
   private accepting = true;
   /** Placement calls whose answer has not come back; the final cancel must wait for them. */
   private readonly placing = new Set<Promise<unknown>>();
+  /** Client ids of orders whose placement request has no answer yet. */
+  private readonly awaitingAnswer = new Set<string>();
+  /** Of those, the ones to cancel as soon as the answer comes. */
+  private readonly cancelOnAnswer = new Set<string>();
   /** Times of orders sent in the last minute, for the order-rate rule. */
   private readonly sentTimes: number[] = [];
   /** Venue calls made, for throughput figures. */
@@ -85,6 +89,11 @@ export class Executor {
    */
   async closeEntry(): Promise<void> {
     this.accepting = false;
+    await this.placementsAnswered();
+  }
+
+  /** Resolves once every placement sent so far has its answer (accepted, rejected or unknown). */
+  async placementsAnswered(): Promise<void> {
     while (this.placing.size > 0) await Promise.allSettled([...this.placing]);
   }
 
@@ -147,16 +156,39 @@ export class Executor {
     }
     if (accepted.length === 0) return [];
 
+    const ids = accepted.map((a) => a.record.clientOrderId);
+    for (const id of ids) this.awaitingAnswer.add(id);
+    let sent: boolean;
+    try {
+      sent = await this.persistAndSend(accepted);
+    } finally {
+      for (const id of ids) this.awaitingAnswer.delete(id);
+    }
+    // cancels asked for while the request was on its way go out now that the venue has answered
+    const late = ids.filter((id) => this.cancelOnAnswer.has(id));
+    for (const id of late) this.cancelOnAnswer.delete(id);
+    if (late.length > 0) await this.cancel(late, 'cancel requested while the order was on its way');
+    return sent ? accepted.map((a) => a.record) : [];
+  }
+
+  /** Stores the intents, then sends them; false when storage refused and nothing was sent. */
+  private async persistAndSend(accepted: readonly { record: OrderRecord; tag: OrderTag; request: OrderRequest }[]): Promise<boolean> {
+    const { orders, hooks } = this.o;
     // nothing leaves the process before its intent is stored
     try {
       await Promise.all(accepted.map((a) => this.o.journal.recordIntent(this.o.botId, a.record, a.tag)));
     } catch (error) {
       for (const a of accepted) this.applyEvent(a.record.clientOrderId, { type: 'rejected', reason: 'not sent: the order journal is unavailable' });
       hooks.storageFailed(error);
-      return [];
+      return false;
     }
     for (const a of accepted) hooks.orderChanged(orders.get(a.record.clientOrderId)!.record, a.tag);
+    await this.sendPlacements(accepted);
+    return true;
+  }
 
+  private async sendPlacements(accepted: readonly { record: OrderRecord; request: OrderRequest }[]): Promise<void> {
+    const { hooks } = this.o;
     let results;
     try {
       this.requests.place += Math.ceil(accepted.length / Math.max(1, this.o.adapter.capabilities.maxBatchPlace));
@@ -168,7 +200,7 @@ export class Executor {
       for (const a of accepted) {
         this.applyEvent(a.record.clientOrderId, ambiguous ? { type: 'outcome_unknown', reason: e.message } : { type: 'rejected', reason: e.message });
       }
-      return accepted.map((a) => a.record);
+      return;
     }
     results.forEach((result, i) => {
       const id = accepted[i]!.record.clientOrderId;
@@ -183,7 +215,6 @@ export class Executor {
         this.applyEvent(id, { type: 'rejected', reason: `${result.error.code}: ${result.error.message}` });
       }
     });
-    return accepted.map((a) => a.record);
   }
 
   /** Cancels our orders by client id. Orders already finished or being cancelled are skipped. */
@@ -195,6 +226,11 @@ export class Executor {
       if (managed === undefined) continue;
       const s = managed.record.status;
       if (s === 'pending_cancel' || s === 'filled' || s === 'canceled' || s === 'rejected' || s === 'expired') continue;
+      if (this.awaitingAnswer.has(id)) {
+        // a cancel now would overtake the order and find nothing; it follows the venue's answer
+        this.cancelOnAnswer.add(id);
+        continue;
+      }
       const r = this.applyEvent(id, { type: 'cancel_requested' });
       if (r.ok) targets.push(id);
     }
