@@ -341,7 +341,14 @@ export class Bot {
       // the halt refuses new orders; those already on their way are cancelled once they arrive,
       // and the kill returns when the venue lists none of ours (or the stop deadline passed)
       if (this.executor !== undefined) await this.withinStopDeadline(this.executor.placementsAnswered());
-      await this.cancelUntilFlat(this.t.stopDeadlineMs, reason);
+      // a stopped bot left nothing at the venue, and its connection may be closed
+      if (this.lifecycle === 'INIT' || this.lifecycle === 'STOPPED') return;
+      try {
+        await this.cancelUntilFlat(this.t.stopDeadlineMs, reason);
+      } catch (error) {
+        // the halt holds whatever the venue says; the halted bot's refreshes keep pulling orders
+        this.log('error', `kill: could not confirm every order is cancelled: ${toEngineError(error).message}`);
+      }
     });
   }
 
