@@ -82,6 +82,9 @@ export interface CcxtOrderSpec {
 /** A websocket client of ccxt.pro (only what the connection tracking reads). */
 export interface CcxtWsClient {
   readonly url: string;
+  send(message: unknown): Promise<unknown>;
+  /** The client's rate-limit gate (present when the exchange's rate limiter is on). */
+  throttle?: (cost?: number) => Promise<unknown>;
 }
 
 export type Params = Record<string, unknown>;

@@ -7,6 +7,7 @@
 //   reported per tag, which is how connection events are derived for any venue;
 // - the order and own-trade caches of ccxt.pro are tapped, so every delivery the venue makes is
 //   seen, including a repeated one that ccxt's by-id cache would fold away;
+// - a websocket send that fails because the socket closed is never an unhandled rejection;
 // - ccxt's delayed calls (listen-key keep-alives, an hour apart) run on the injected clock and
 //   are cancelled on close, instead of keeping the process alive.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -81,7 +82,9 @@ export class ExchangeHooks {
         tags.add(tag);
         this.tagsByUrl.set(url, tags);
       }
-      return client(url);
+      const socket = client(url);
+      handleSendFailures(socket);
+      return socket;
     };
     const onConnected = ex.onConnected.bind(ex);
     ex.onConnected = (socket: CcxtWsClient, message?: unknown) => {
@@ -108,6 +111,27 @@ export class ExchangeHooks {
     tapCache(ex, 'orders', (item) => handlers.onStreamOrder(item as CcxtOrder));
     tapCache(ex, 'myTrades', (item) => handlers.onStreamTrade(item as CcxtTrade));
   }
+}
+
+const sendsHandled = new WeakSet<object>();
+
+/**
+ * With its rate limiter on, ccxt.pro sends a watch's subscribe message after the limiter's delay
+ * and drops the promise of that send. If the socket closed meanwhile, the send fails with
+ * "WebSocket is not open" as an unhandled rejection, and an unhandled rejection ends a Node
+ * process: one venue's socket closing at the wrong moment would take every bot down. The failure
+ * still reaches whoever awaits the send; the close itself arrives through onClose, and the
+ * stream reconnects as for any other drop.
+ */
+function handleSendFailures(socket: CcxtWsClient): void {
+  if (sendsHandled.has(socket) || typeof socket.send !== 'function') return;
+  sendsHandled.add(socket);
+  const send = socket.send.bind(socket);
+  socket.send = (message: unknown) => {
+    const sent = send(message);
+    sent.catch(() => undefined);
+    return sent;
+  };
 }
 
 /** ccxt.pro keeps stream orders and own trades in `this.orders` / `this.myTrades`, created on first use. */
