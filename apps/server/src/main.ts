@@ -1,5 +1,6 @@
 // `npm start`: the product with an embedded database, the simulated exchange and the dashboard.
 import { createApp } from './app.ts';
+import { installProcessGuards } from './process-guards.ts';
 
 async function main(): Promise<void> {
   let app;
@@ -14,17 +15,17 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  mm-engine is running: ${address.replace('127.0.0.1', '127.0.0.1')}`,
+      `  mm-engine is running: ${address}`,
       needsSetup ? '  First run: open the address above and set the admin password.' : '  Log in with your admin password.',
       '  Unattended installs can set ADMIN_PASSWORD before the first start.',
       '',
     ].join('\n') + '\n',
   );
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping bots and cancelling their orders…\n`);
+    process.stdout.write(`\n${reason}: stopping bots and cancelling their orders…\n`);
     const force = setTimeout(() => {
       process.stderr.write('shutdown took too long; exiting\n');
       process.exit(1);
@@ -32,12 +33,13 @@ async function main(): Promise<void> {
     force.unref();
     app
       .close()
-      .then(() => process.exit(0))
+      .then(() => process.exit(exitCode))
       .catch((error: unknown) => {
         process.stderr.write(`shutdown failed: ${(error as Error).message}\n`);
         process.exit(1);
       });
   };
+  installProcessGuards({ error: (details, message) => app.logger.error(details, message), shutdown: stop });
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
