@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { LiveClock, Rng } from '@mm/core';
+import { LiveClock } from '@mm/core';
 import { loadCcxt } from './ccxt-loader.ts';
 import { createExchange } from './exchange-config.ts';
 import { ExchangeHooks } from './exchange-hooks.ts';
@@ -35,7 +35,7 @@ async function closingSocketServer(): Promise<{ url: string; close(): Promise<vo
 test('a socket that closes while ccxt waits for its rate limiter to send a subscription leaves no unhandled rejection', async () => {
   const server = await closingSocketServer();
   const ccxt = await loadCcxt();
-  const ex = createExchange(ccxt, { exchangeId: 'aster', credentials: {}, clock: new LiveClock(), rng: new Rng('hooks') }, profileFor('aster'));
+  const ex = createExchange(ccxt, { exchangeId: 'aster', credentials: {} }, profileFor('aster'));
   new ExchangeHooks(new LiveClock()).install(ex, new FeeGuard({ venue: 'aster', submittingClientIds: () => undefined }), {
     onSocketOpen: () => {},
     onSocketClose: () => {},
