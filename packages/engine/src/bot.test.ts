@@ -107,17 +107,24 @@ function slowPlacements(clock: { sleep(ms: number): Promise<void> }, delay: { ms
     });
 }
 
+/** A quoting bot whose placements now take 1.5 s to arrive, caught while some are on their way. */
+async function botWithPlacementsInFlight() {
+  const clock = new SimClock(T0);
+  const delay = { ms: 0 };
+  const s = paperSetup({ clock, wrapAdapter: slowPlacements(clock, delay) });
+  await s.startBot('b1', s.config({ marketMaking: { bidLevels: 2, askLevels: 2, refresh: { intervalMs: 1_000, tolerancePct: 0 } } }));
+  const bot = s.manager.get('b1');
+  delay.ms = 1_500;
+  const onTheirWay = () => bot.orders.live().filter((o) => o.record.status === 'pending_new').map((o) => o.record.clientOrderId);
+  for (let i = 0; i < 200 && onTheirWay().length === 0; i++) await s.advance(50);
+  const inFlight = onTheirWay();
+  assert.ok(inFlight.length > 0, 'a placement is on its way to the venue');
+  return { s, bot, inFlight };
+}
+
 for (const action of ['stop', 'pause', 'kill'] as const) {
   test(`${action} waits for placements in flight, so none lands at the venue after the cancels`, async () => {
-    const clock = new SimClock(T0);
-    const delay = { ms: 0 };
-    const s = paperSetup({ clock, wrapAdapter: slowPlacements(clock, delay) });
-    await s.startBot('b1', s.config({ marketMaking: { bidLevels: 2, askLevels: 2, refresh: { intervalMs: 1_000, tolerancePct: 0 } } }));
-    const bot = s.manager.get('b1');
-    delay.ms = 1_500;
-    const inFlight = () => bot.orders.live().filter((o) => o.record.status === 'pending_new').length;
-    for (let i = 0; i < 200 && inFlight() === 0; i++) await s.advance(50);
-    assert.ok(inFlight() > 0, 'a placement is on its way to the venue');
+    const { s, bot } = await botWithPlacementsInFlight();
     const venueOrders = () => s.world.exchange.openOrders('acct', 'TSTUSDT').map((o) => o.clientOrderId);
     // what is left the moment the action returns (a halted bot's next refresh would tidy up later)
     const acting = bot[action]().then(() => ({ live: bot.orders.liveCount, atVenue: venueOrders() }));
@@ -131,16 +138,7 @@ for (const action of ['stop', 'pause', 'kill'] as const) {
 }
 
 test('a cancel asked for while the order is on its way follows the venue answer instead of overtaking it', async () => {
-  const clock = new SimClock(T0);
-  const delay = { ms: 0 };
-  const s = paperSetup({ clock, wrapAdapter: slowPlacements(clock, delay) });
-  await s.startBot('b1', s.config({ marketMaking: { bidLevels: 2, askLevels: 2, refresh: { intervalMs: 1_000, tolerancePct: 0 } } }));
-  const bot = s.manager.get('b1');
-  delay.ms = 1_500;
-  const onTheirWay = () => bot.orders.live().filter((o) => o.record.status === 'pending_new').map((o) => o.record.clientOrderId);
-  for (let i = 0; i < 200 && onTheirWay().length === 0; i++) await s.advance(50);
-  const ids = onTheirWay();
-  assert.ok(ids.length > 0, 'a placement is on its way to the venue');
+  const { s, bot, inFlight: ids } = await botWithPlacementsInFlight();
   void bot.cancelAll();
   await s.advance(2_000);
   // each of those orders reached the venue and was cancelled right after, not left resting
