@@ -4,7 +4,7 @@
 import { fx, type Clock, type Fixed, type TimerHandle } from '@mm/core';
 import type { BotIdentity, FillEvent } from './events.ts';
 import type { Message } from './message.ts';
-import { formatAmount, formatDuration, formatPrice, parseAmount } from './numbers.ts';
+import { formatAmountText, formatDuration, formatPriceText, parseAmount } from './numbers.ts';
 
 export interface FillSummary {
   readonly bot: BotIdentity;
@@ -193,26 +193,16 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-function amount(text: string): string {
-  const v = parseAmount(text);
-  return v === undefined ? text : formatAmount(v);
-}
-
-function price(text: string): string {
-  const v = parseAmount(text);
-  return v === undefined ? text : formatPrice(v);
-}
-
 export function formatFillSummary(s: FillSummary): Message {
   const lines = [`${plural(s.count, 'fill')} in ${formatDuration(Math.max(0, s.to - s.from))}: ${s.buys} buy · ${s.sells} sell`];
   const sides: string[] = [];
-  if (s.avgBuyPrice !== undefined) sides.push(`bought ${amount(s.buyQty)} @ ${price(s.avgBuyPrice)}`);
-  if (s.avgSellPrice !== undefined) sides.push(`sold ${amount(s.sellQty)} @ ${price(s.avgSellPrice)}`);
+  if (s.avgBuyPrice !== undefined) sides.push(`bought ${formatAmountText(s.buyQty)} @ ${formatPriceText(s.avgBuyPrice)}`);
+  if (s.avgSellPrice !== undefined) sides.push(`sold ${formatAmountText(s.sellQty)} @ ${formatPriceText(s.avgSellPrice)}`);
   if (sides.length > 0) lines.push(sides.join(' · ').replace(/^b|^s/, (c) => c.toUpperCase()));
   const fees = Object.entries(s.fees)
-    .map(([asset, value]) => (asset === '' ? amount(value) : `${amount(value)} ${asset}`))
+    .map(([asset, value]) => (asset === '' ? formatAmountText(value) : `${formatAmountText(value)} ${asset}`))
     .join(' + ');
-  lines.push(`Notional ${amount(s.notional)} · fees ${fees === '' ? '0' : fees}`);
+  lines.push(`Notional ${formatAmountText(s.notional)} · fees ${fees === '' ? '0' : fees}`);
   lines.push(`Maker ${s.maker} · taker ${s.taker}${s.volume > 0 ? ` · volume leg ${s.volume}` : ''}`);
   if (s.unreadable > 0) lines.push(`${plural(s.unreadable, 'fill')} with unreadable amounts not summed`);
   const { bot, ...data } = s;

@@ -8,6 +8,11 @@ import { formatDuration } from './numbers.ts';
 /** Free text from the engine (errors, reasons) is clipped so one alert stays one screen. */
 const MAX_TEXT = 300;
 
+/** An optional reason or message: one clipped line, or none when absent or empty. */
+function optionalText(text: string | undefined): string[] {
+  return text === undefined || text === '' ? [] : [clip(text, MAX_TEXT)];
+}
+
 /** Message for every event except fills, which are summed (see FillAggregator). */
 export function formatEvent(event: Exclude<NotifyEvent, { kind: 'fill' }>): Message {
   const base = { bot: event.bot, at: event.at };
@@ -15,23 +20,9 @@ export function formatEvent(event: Exclude<NotifyEvent, { kind: 'fill' }>): Mess
     case 'bot_started':
       return { ...base, kind: event.kind, icon: '▶️', title: 'Started', lines: [], data: {} };
     case 'bot_stopped':
-      return {
-        ...base,
-        kind: event.kind,
-        icon: '⏹',
-        title: 'Stopped',
-        lines: event.reason === undefined || event.reason === '' ? [] : [clip(event.reason, MAX_TEXT)],
-        data: { reason: event.reason },
-      };
+      return { ...base, kind: event.kind, icon: '⏹', title: 'Stopped', lines: optionalText(event.reason), data: { reason: event.reason } };
     case 'bot_paused':
-      return {
-        ...base,
-        kind: event.kind,
-        icon: '⏸',
-        title: 'Paused',
-        lines: event.reason === undefined || event.reason === '' ? [] : [clip(event.reason, MAX_TEXT)],
-        data: { reason: event.reason },
-      };
+      return { ...base, kind: event.kind, icon: '⏸', title: 'Paused', lines: optionalText(event.reason), data: { reason: event.reason } };
     case 'bot_resumed':
       return { ...base, kind: event.kind, icon: '▶️', title: 'Resumed', lines: [], data: {} };
     case 'bot_error':
@@ -46,7 +37,7 @@ export function formatEvent(event: Exclude<NotifyEvent, { kind: 'fill' }>): Mess
           `Rule: ${clip(event.rule, 60)}`,
           `Value ${clip(event.value, 60)} · limit ${clip(event.limit, 60)}`,
           `Action: ${clip(event.action, 40)}`,
-          ...(event.message === '' ? [] : [clip(event.message, MAX_TEXT)]),
+          ...optionalText(event.message),
         ],
         data: { rule: event.rule, value: event.value, limit: event.limit, action: event.action, message: event.message },
       };
@@ -68,7 +59,7 @@ export function formatEvent(event: Exclude<NotifyEvent, { kind: 'fill' }>): Mess
         kind: event.kind,
         icon: '✅',
         title: 'Connection restored',
-        lines: [`Stream: ${clip(event.stream, 60)}${down}`, ...(event.reason === undefined || event.reason === '' ? [] : [clip(event.reason, MAX_TEXT)])],
+        lines: [`Stream: ${clip(event.stream, 60)}${down}`, ...optionalText(event.reason)],
         data: { stream: event.stream, reason: event.reason, downForMs: event.downForMs },
       };
     }

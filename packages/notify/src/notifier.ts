@@ -13,7 +13,7 @@ import { isNotifyEventKind, messageKindOf, type MessageKind, type NotifyEvent } 
 import { formatEvent } from './format-event.ts';
 import { renderHtml, renderPlain, type Message } from './message.ts';
 import { safeLog, stderrLogger, type AuditSink, type ControlPort, type NotifyLogger } from './ports.ts';
-import { isMaskedSecret, type SettingsUpdateResult } from './redaction.ts';
+import { describeIssues, isMaskedSecret, type SettingsUpdateResult } from './redaction.ts';
 import { defaultNotificationSettings, notificationSettingsSchema, type EventMode, type NotificationSettings } from './settings.ts';
 import type { FetchLike } from './telegram-api.ts';
 import { TelegramSender, type TelegramLimits, type TelegramSenderStatus } from './telegram-sender.ts';
@@ -182,9 +182,9 @@ export class Notifier {
   updateSettings(next: NotificationSettings): SettingsUpdateResult {
     const parsed = notificationSettingsSchema.safeParse(next);
     if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      safeLog(this.logger, 'error', `notify: settings refused: ${message}`);
-      return { ok: false, message, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+      const described = describeIssues(parsed.error);
+      safeLog(this.logger, 'error', `notify: settings refused: ${described.message}`);
+      return { ok: false, ...described };
     }
     this.settings = parsed.data;
     this.apply();

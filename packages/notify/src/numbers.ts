@@ -6,10 +6,6 @@ const THOUSAND = fx.fromInt(1_000);
 const TEN_THOUSAND = fx.fromInt(10_000);
 const MILLION = fx.fromInt(1_000_000);
 
-function abs(value: Fixed): Fixed {
-  return value < 0n ? -value : value;
-}
-
 function groupThousands(text: string): string {
   const [int = '', frac] = text.split('.');
   const sign = int.startsWith('-') ? '-' : '';
@@ -28,7 +24,7 @@ export function parseAmount(text: string): Fixed | undefined {
  * not read as zero.
  */
 export function formatAmount(value: Fixed): string {
-  if (abs(value) >= fx.ONE || value === 0n) return groupThousands(fx.format(value, { decimals: 2 }));
+  if (fx.abs(value) >= fx.ONE || value === 0n) return groupThousands(fx.format(value, { decimals: 2 }));
   const text = fx.format(value, { decimals: 6 }).replace(/\.?0+$/, '');
   return text === '-0' || text === '' ? '0' : text;
 }
@@ -40,7 +36,7 @@ export function formatAmountText(text: string): string {
 
 /** Prices keep more precision than amounts: 65,000.10, 1.2346, 0.00001234. */
 export function formatPrice(value: Fixed): string {
-  const a = abs(value);
+  const a = fx.abs(value);
   if (a >= THOUSAND) return groupThousands(fx.format(value, { decimals: 2 }));
   if (a >= fx.ONE) return fx.format(value, { decimals: 4 }).replace(/0{1,2}$/, '');
   if (a === 0n) return '0';
@@ -48,6 +44,11 @@ export function formatPrice(value: Fixed): string {
   let decimals = 6;
   for (let v = a * 10n; v < fx.ONE && decimals < 18; v *= 10n) decimals++;
   return fx.format(value, { decimals }).replace(/0+$/, '');
+}
+
+export function formatPriceText(text: string): string {
+  const value = parseAmount(text);
+  return value === undefined ? text : formatPrice(value);
 }
 
 /** With an explicit sign, for PnL. */
@@ -62,7 +63,7 @@ export function formatSignedText(text: string): string {
 
 /** Narrow form for table columns: 1.23M, 45.6k, 950.25. */
 export function formatShort(value: Fixed): string {
-  const a = abs(value);
+  const a = fx.abs(value);
   const sign = value < 0n ? '-' : '';
   const trim = (text: string) => text.replace(/\.?0+$/, '');
   if (a >= MILLION) return `${sign}${trim(fx.format(fx.div(a, MILLION), { decimals: 2 }))}M`;

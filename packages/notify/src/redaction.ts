@@ -86,7 +86,8 @@ export function applySettingsInput(input: unknown, current: NotificationSettings
   return { ok: false, ...describeIssues(parsed.error) };
 }
 
-function describeIssues(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {
+/** Zod issues as the API reports them: `path: message`, joined for logs and one list for forms. */
+export function describeIssues(error: z.ZodError): { message: string; issues: { path: string; message: string }[] } {
   const issues = error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
   const message = issues.map((i) => (i.path === '' ? i.message : `${i.path}: ${i.message}`)).join('; ');
   return { message, issues };

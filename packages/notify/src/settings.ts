@@ -1,6 +1,6 @@
 // Notification settings, validated by the same schema in the API, the dashboard and here.
 // Descriptions are written for the dashboard, which renders them as help text.
-import { EVENT_MODES, MESSAGE_KINDS, isValidTimeZone } from '@mm/core';
+import { EVENT_MODES, MESSAGE_KINDS, WEBHOOK_FORMATS, isValidTimeZone } from '@mm/core';
 import type { EventMode, MessageKind } from '@mm/core';
 import { z } from 'zod';
 
@@ -28,19 +28,17 @@ export const DEFAULT_EVENT_MODES: Readonly<Record<MessageKind, EventMode>> = {
   connection_restored: 'silent',
 };
 
-const httpUrl = (description: string) =>
-  z
-    .string()
-    .trim()
-    .refine((value) => {
-      try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, 'must be an http:// or https:// URL')
-    .meta({ description });
+/** Shared by the API base and the webhook URL (which may also be empty, so it needs the bare check). */
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const HTTP_URL_MESSAGE = 'must be an http:// or https:// URL';
 
 const eventModeSchema = z.enum(EVENT_MODES);
 
@@ -62,7 +60,12 @@ export const telegramSettingsSchema = z
       .max(20, 'at most 20 chats')
       .default([])
       .meta({ description: 'Chats that receive alerts and may send commands. Groups have negative ids. Anyone else is ignored.' }),
-    apiBase: httpUrl('Telegram Bot API base URL; change it only for a local Bot API server or a test fake.').default(DEFAULT_TELEGRAM_API_BASE),
+    apiBase: z
+      .string()
+      .trim()
+      .refine(isHttpUrl, HTTP_URL_MESSAGE)
+      .meta({ description: 'Telegram Bot API base URL; change it only for a local Bot API server or a test fake.' })
+      .default(DEFAULT_TELEGRAM_API_BASE),
     commands: z.boolean().default(true).meta({ description: 'Accept commands (/status, /pause, /kill...) from the allowed chats.' }),
   })
   .superRefine((t, ctx) => {
@@ -79,10 +82,10 @@ export const webhookSettingsSchema = z
       .string()
       .trim()
       .default('')
-      .refine((v) => v === '' || httpUrl('').safeParse(v).success, 'must be an http:// or https:// URL')
+      .refine((v) => v === '' || isHttpUrl(v), HTTP_URL_MESSAGE)
       .meta({ description: 'Where to POST. Treated as a secret: Discord and Slack webhook URLs carry their own token.' }),
     format: z
-      .enum(['json', 'slack', 'discord'])
+      .enum(WEBHOOK_FORMATS)
       .default('json')
       .meta({ description: 'json: the full event envelope; slack: {"text"}; discord: {"content"}.' }),
     secret: z

@@ -2,7 +2,7 @@
 // in short form (12.3k, 1.2M). Long lists split into several messages, each a complete table.
 import type { Fixed } from '@mm/core';
 import { bold, escapeHtml, pre, TELEGRAM_MAX_CHARS } from './html.ts';
-import { formatShort, formatSigned, parseAmount, percentOf } from './numbers.ts';
+import { formatShort, formatShortText, formatSigned, formatSignedText, parseAmount, percentOf } from './numbers.ts';
 import type { BotSummary } from './ports.ts';
 
 const NAME_WIDTH = 12;
@@ -57,16 +57,6 @@ function sumBy(bots: readonly BotSummary[], pick: (b: BotSummary) => string): Ma
   return totals;
 }
 
-function short(text: string): string {
-  const v = parseAmount(text);
-  return v === undefined ? text : formatShort(v);
-}
-
-function signed(text: string): string {
-  const v = parseAmount(text);
-  return v === undefined ? text : formatSigned(v);
-}
-
 const STATE_SHORT: Readonly<Record<string, string>> = {
   RUNNING: 'RUN',
   PAUSED: 'PAUSE',
@@ -100,7 +90,7 @@ export function botsTable(bots: readonly BotSummary[]): string[] {
 /** /pnl: today's PnL and fees per bot, totals per quote asset. */
 export function pnlTable(bots: readonly BotSummary[]): string[] {
   if (bots.length === 0) return [`${bold('💰 PnL today')}\nNo bots yet.`];
-  const rows = alignRows([['BOT', 'PNL', 'FEES'], ...bots.map((b) => [clipName(b.name), signed(b.pnlToday), short(b.fees)])]);
+  const rows = alignRows([['BOT', 'PNL', 'FEES'], ...bots.map((b) => [clipName(b.name), formatSignedText(b.pnlToday), formatShortText(b.fees)])]);
   const pnl = sumBy(bots, (b) => b.pnlToday);
   const fees = sumBy(bots, (b) => b.fees);
   const footer = [...pnl].map(([asset, total]) => `Total${asset === '' ? '' : ` ${asset}`}: ${formatSigned(total)} · fees ${formatShort(fees.get(asset) ?? 0n)}`);
@@ -116,7 +106,7 @@ export function volumeTable(bots: readonly BotSummary[]): string[] {
       const volume = parseAmount(b.volumeToday);
       const target = parseAmount(b.volumeTarget);
       const pct = volume === undefined || target === undefined ? undefined : percentOf(volume, target);
-      return [clipName(b.name), short(b.volumeToday), target === undefined || target === 0n ? '-' : short(b.volumeTarget), pct === undefined ? '-' : String(pct)];
+      return [clipName(b.name), formatShortText(b.volumeToday), target === undefined || target === 0n ? '-' : formatShortText(b.volumeTarget), pct === undefined ? '-' : String(pct)];
     }),
   ]);
   const volume = sumBy(bots, (b) => b.volumeToday);

@@ -3,7 +3,7 @@
 // refusal (other 4xx) is final. The queue is bounded like Telegram's, so a dead endpoint costs
 // bounded memory and no caller time.
 import { createHmac } from 'node:crypto';
-import type { Clock, TimerHandle } from '@mm/core';
+import type { Clock, TimerHandle, WebhookFormat } from '@mm/core';
 import { backoffDelay } from './backoff.ts';
 import { BoundedQueue } from './bounded-queue.ts';
 import type { BotIdentity } from './events.ts';
@@ -30,7 +30,7 @@ export interface WebhookEnvelope {
 export interface WebhookTarget {
   readonly url: string;
   readonly secret: string;
-  readonly format: 'json' | 'slack' | 'discord';
+  readonly format: WebhookFormat;
 }
 
 export interface WebhookLimits {

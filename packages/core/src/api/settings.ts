@@ -24,6 +24,10 @@ export const MESSAGE_KINDS = [
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+/** Body of a webhook POST: the full JSON envelope, or Slack's / Discord's own message shape. */
+export const WEBHOOK_FORMATS = ['json', 'slack', 'discord'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
 /** Notification settings as GET /api/settings returns them: secrets masked (e.g. "…AbCd"). */
 export interface NotificationSettingsDto {
   readonly telegram: {
@@ -34,7 +38,7 @@ export interface NotificationSettingsDto {
     readonly apiBase: string;
     readonly commands?: boolean;
   };
-  readonly webhook: { readonly enabled: boolean; readonly url: string; readonly format?: 'json' | 'slack' | 'discord'; readonly secret?: string };
+  readonly webhook: { readonly enabled: boolean; readonly url: string; readonly format?: WebhookFormat; readonly secret?: string };
   readonly events: Readonly<Partial<Record<MessageKind, EventMode>>>;
   readonly fillSummaryIntervalMs: number;
   readonly dailySummary: { readonly enabled: boolean; readonly hour: number; readonly timezone: string };
