@@ -4,6 +4,7 @@
 // (watchdog.ts); cancel-all is paced to the venue's once-per-3-s rule (cancel-all-pacer.ts).
 import { EngineError, EventBus, fx, Instrument, toEngineError } from '@mm/core';
 import type { AmendRequest, Balance, BookSnapshot, CancelRequest, Clock, Fill, MarginSummary, OrderRequest, Position, Rng, StpMode, VenueOrder } from '@mm/core';
+import { compareFills } from '@mm/exchange';
 import type {
   AmendResult,
   BackoffOptions,
@@ -331,7 +332,7 @@ export class BitmartSpotAdapter implements VenueAdapter {
     return (Array.isArray(list) ? list : [])
       .map((t) => fillFromWire(t, inst, now))
       .filter((f) => f.venueTime >= since)
-      .sort((a, b) => a.venueTime - b.venueTime || compareIds(a.tradeId, b.tradeId));
+      .sort(compareFills);
   }
 
   async feeRates(symbol: string): Promise<FeeRates> {
@@ -475,9 +476,4 @@ export class BitmartSpotAdapter implements VenueAdapter {
 function requireClientId(ref: OrderRef): string {
   if (ref.clientOrderId === undefined) throw new EngineError('INVALID_ARGUMENT', 'queryOrder needs a client order id or a venue order id');
   return ref.clientOrderId;
-}
-
-/** Numeric ids compare as numbers (they are longer than 2^53). */
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

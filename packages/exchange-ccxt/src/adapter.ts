@@ -5,6 +5,7 @@
 // No third-party fee, broker or referral parameter ever leaves (fee-guard.ts).
 import { EngineError, EventBus, Instrument, fx, outcomeError, toEngineError } from '@mm/core';
 import type { AmendRequest, Balance, CancelRequest, Clock, Fill, MarginSummary, OrderRequest, Position, Rng, StpMode, VenueOrder } from '@mm/core';
+import { compareFills } from '@mm/exchange';
 import type { AmendResult, CancelResult, FeeRates, FillQuery, OrderRef, PlaceResult, Priority, VenueAdapter, VenueCapabilities, VenueEvents } from '@mm/exchange';
 import { loadCcxt } from './ccxt-loader.ts';
 import type { CcxtExchange, CcxtModule, CcxtOrder, CcxtTrade } from './ccxt-types.ts';
@@ -381,7 +382,7 @@ export class CcxtSpotAdapter implements VenueAdapter {
       const clientId = await this.resolveClientId(inst.symbol, String(t.order ?? ''), 0);
       out.push(fillFromCcxt(t, inst, clientId, now));
     }
-    let list = out.filter((f) => f.venueTime >= since).sort((a, b) => a.venueTime - b.venueTime || compareIds(a.tradeId, b.tradeId));
+    let list = out.filter((f) => f.venueTime >= since).sort(compareFills);
     if (query.afterTradeId !== undefined) {
       // venues page by time through ccxt; after a trade id is applied here
       const at = list.findIndex((f) => f.tradeId === query.afterTradeId);
@@ -414,7 +415,7 @@ export class CcxtSpotAdapter implements VenueAdapter {
   async placeOrders(requests: readonly OrderRequest[]): Promise<readonly PlaceResult[]> {
     const entry = this.entry;
     if (entry === undefined || this.closed) {
-      const error = new EngineError('ILLEGAL_STATE', `the ${this.exchangeId} adapter is not connected; call connect() first`);
+      const error = this.notConnected();
       return requests.map((r) => ({ ok: false, outcome: 'rejected', clientOrderId: r.clientOrderId, error }));
     }
     if (this.privateHealth?.state === 'down') for (const r of requests) this.outageSymbols.add(r.symbol);
@@ -431,7 +432,7 @@ export class CcxtSpotAdapter implements VenueAdapter {
 
   async cancelOrders(requests: readonly CancelRequest[]): Promise<readonly CancelResult[]> {
     if (this.entry === undefined) {
-      const error = new EngineError('ILLEGAL_STATE', `the ${this.exchangeId} adapter is not connected; call connect() first`);
+      const error = this.notConnected();
       return requests.map(() => ({ ok: false, outcome: 'rejected', error }));
     }
     return this.entry.cancel(requests);
@@ -496,7 +497,7 @@ export class CcxtSpotAdapter implements VenueAdapter {
   /** Every REST call: held during a 429 pause, refused during a ban, cancels first. */
   private async call<T>(priority: Priority, fn: () => Promise<T>): Promise<T> {
     const shared = this.shared;
-    if (shared === undefined) throw new EngineError('ILLEGAL_STATE', `the ${this.exchangeId} adapter is not connected; call connect() first`);
+    if (shared === undefined) throw this.notConnected();
     await shared.limiter.acquire({}, priority);
     try {
       return await fn();
@@ -509,13 +510,17 @@ export class CcxtSpotAdapter implements VenueAdapter {
     }
   }
 
+  private notConnected(): EngineError {
+    return new EngineError('ILLEGAL_STATE', `the ${this.exchangeId} adapter is not connected; call connect() first`);
+  }
+
   private requireEx(): CcxtExchange {
-    if (this.ex === undefined || this.closed) throw new EngineError('ILLEGAL_STATE', `the ${this.exchangeId} adapter is not connected; call connect() first`);
+    if (this.ex === undefined || this.closed) throw this.notConnected();
     return this.ex;
   }
 
   private requireConnected(): void {
-    if (this.marketStream === undefined || this.closed) throw new EngineError('ILLEGAL_STATE', `the ${this.exchangeId} adapter is not connected; call connect() first`);
+    if (this.marketStream === undefined || this.closed) throw this.notConnected();
   }
 
   private clientIdOfOrder(order: CcxtOrder): string {
@@ -625,9 +630,4 @@ export class CcxtSpotAdapter implements VenueAdapter {
     if (this.o.onError !== undefined) this.o.onError(e);
     else process.emitWarning(`ccxt ${this.exchangeId} adapter: ${e.message}`);
   }
-}
-
-/** Numeric ids compare as numbers (they can exceed 2^53). */
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

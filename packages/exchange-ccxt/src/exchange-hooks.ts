@@ -12,6 +12,7 @@
 //   are cancelled on close, instead of keeping the process alive.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock, TimerHandle } from '@mm/core';
+import { parseRetryAfter } from '@mm/exchange';
 import type { CcxtExchange, CcxtOrder, CcxtTrade, CcxtWsClient } from './ccxt-types.ts';
 import type { ResponseFacts } from './errors.ts';
 import type { FeeGuard } from './fee-guard.ts';
@@ -70,7 +71,7 @@ export class ExchangeHooks {
       try {
         return await handleRest(response, url, method, requestHeaders, requestBody);
       } catch (error) {
-        attachFacts(error, response);
+        attachFacts(error, response, this.clock.now());
         throw error;
       }
     };
@@ -166,17 +167,13 @@ function tapCache(ex: CcxtExchange, property: 'orders' | 'myTrades', onItem: (it
   });
 }
 
-function attachFacts(error: unknown, response: unknown): void {
+function attachFacts(error: unknown, response: unknown, now: number): void {
   if (error === null || typeof error !== 'object') return;
   const facts = error as ResponseFacts;
   const r = response as { status?: unknown; headers?: unknown } | undefined;
   if (typeof r?.status === 'number') facts.httpStatus = r.status;
-  const retryAfter = headerOf(r?.headers, 'retry-after');
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    // Retry-After is seconds (or an HTTP date, which venues do not use for rate limits)
-    if (Number.isFinite(seconds) && seconds >= 0) facts.retryAfterMs = Math.ceil(seconds * 1000);
-  }
+  const retryAfterMs = parseRetryAfter(headerOf(r?.headers, 'retry-after'), now);
+  if (retryAfterMs !== undefined) facts.retryAfterMs = retryAfterMs;
 }
 
 function headerOf(headers: unknown, name: string): string | undefined {

@@ -2,7 +2,7 @@
 // createOrder — or createOrders in chunks where ccxt has a spot batch for the venue — with our
 // client id, post-only and STP as the venue wants them (profiles.ts). Every submit runs inside
 // the fee guard's submit context, so a client id ccxt invented would be refused on the wire.
-import { EngineError, outcomeError } from '@mm/core';
+import { EngineError, isValidClientOrderId, outcomeError } from '@mm/core';
 import type { CancelRequest, Clock, Instrument, OrderRequest, StpMode } from '@mm/core';
 import type { CancelResult, PlaceResult, Priority } from '@mm/exchange';
 import type { CcxtExchange, CcxtOrder, CcxtOrderSpec } from './ccxt-types.ts';
@@ -84,7 +84,7 @@ export class OrderEntry {
   private prepare(index: number, request: OrderRequest): Prepared {
     const inst = this.d.instrument(request.symbol);
     const max = this.d.maxClientIdLength();
-    if (!new RegExp(`^[A-Za-z0-9]{1,${max}}$`).test(request.clientOrderId)) {
+    if (request.clientOrderId.length > max || !isValidClientOrderId(request.clientOrderId)) {
       throw outcomeError('INVALID_ARGUMENT', `${this.d.venue}: client order id "${request.clientOrderId}" must be 1–${max} letters or digits`);
     }
     if (request.type !== 'limit') {

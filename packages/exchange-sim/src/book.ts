@@ -27,21 +27,11 @@ export interface RestingOrder {
   next: RestingOrder | undefined;
 }
 
-export interface RestingOrderInit {
-  readonly seq: number;
-  readonly venueOrderId: string;
-  readonly clientOrderId: string;
-  readonly account: number;
-  readonly symbol: string;
-  readonly side: Side;
-  readonly type: OrderType;
-  readonly priceTicks: number;
-  readonly qtyLots: number;
-  readonly timeInForce: TimeInForce;
-  readonly stpMode: StpMode;
-  readonly reduceOnly: boolean;
+/** A new order's identity and terms; fill state, times and book links are newRestingOrder's. */
+export type RestingOrderInit = Readonly<Omit<RestingOrder, 'filledLots' | 'createdAt' | 'updatedAt' | 'locked' | 'level' | 'prev' | 'next'>> & {
+  /** Creation time (createdAt and updatedAt). */
   readonly time: number;
-}
+};
 
 /** A new, unfilled order that is not in any book yet. One literal shape, so hot code stays monomorphic. */
 export function newRestingOrder(init: RestingOrderInit): RestingOrder {

@@ -73,6 +73,14 @@ export interface FillQuery {
   readonly limit?: number;
 }
 
+/**
+ * The order fills() answers in: by venue time, then by trade id. Trade ids are compared as
+ * numbers without parsing them (venues' ids can exceed 2^53): a shorter id is a smaller one.
+ */
+export function compareFills(a: Fill, b: Fill): number {
+  return a.venueTime - b.venueTime || a.tradeId.length - b.tradeId.length || (a.tradeId < b.tradeId ? -1 : a.tradeId > b.tradeId ? 1 : 0);
+}
+
 export interface OrderRef {
   readonly symbol: string;
   readonly clientOrderId?: string;
