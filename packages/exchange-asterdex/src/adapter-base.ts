@@ -25,12 +25,10 @@ import { toFill, toInstrumentDef, toVenueOrder } from './convert.ts';
 import { MarketStream } from './market-stream.ts';
 import type { BookTicker } from './market-stream.ts';
 import { OrderCache } from './order-cache.ts';
-import { checkRequest, failed, orderParams, outcomeOf, placed } from './order-entry.ts';
+import { changeFailed, checkRequest, failed, orderParams, placed } from './order-entry.ts';
 import { handlePrivateEvent } from './private-events.ts';
 import type { PrivateContext } from './private-events.ts';
 import { UserStream } from './user-stream.ts';
-import type { OrderJson } from './wire.ts';
-import { isErrorItem } from './wire.ts';
 
 /** Stream tuning; the defaults suit production, tests shorten them. */
 export interface AsterStreamOptions {
@@ -366,21 +364,9 @@ export abstract class AsterAdapterBase implements VenueAdapter {
       );
       return { ok: true, order: toVenueOrder(inst, json, this.clock.now()) };
     } catch (error) {
-      const e = error instanceof EngineError ? error : new EngineError('INTERNAL', String(error));
-      return { ok: false, outcome: outcomeOf(e), error: e };
+      return changeFailed(error);
     }
   }
-
-  /** A cancel answer element (batch cancels). */
-  protected cancelItem(inst: Instrument, item: unknown, action: string): CancelResult {
-    if (isErrorItem(item)) {
-      const mapped = this.itemError(item.code, item.msg, action);
-      return { ok: false, outcome: mapped.outcome, error: mapped.error };
-    }
-    return { ok: true, order: toVenueOrder(inst, item as OrderJson, this.clock.now()) };
-  }
-
-  protected abstract itemError(code: number, msg: string, action: string): { outcome: 'rejected' | 'unknown'; error: EngineError };
 
   async cancelAll(symbol: string): Promise<void> {
     this.instrument(symbol);

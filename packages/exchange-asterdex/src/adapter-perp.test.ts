@@ -9,7 +9,7 @@ import type { AsterPerpAdapter } from './adapter-perp.ts';
 const SYMBOL = ASTER_PERP.symbol;
 
 test('connect switches a hedge-mode account to one-way mode', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v1', {
+  const { mock, close } = await startMockWithAdapters('perp', 'v1', {
     // the harness connects right away; flip the mode, then connect a third adapter
   });
   try {
@@ -21,14 +21,12 @@ test('connect switches a hedge-mode account to one-way mode', async () => {
     assert.equal(mock.state.positionMode.get(MOCK_ACCOUNT.name), false);
     await third.close();
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 test('leverage, margin type, brackets, max notional, position risk, ADL quantile, fees and margin summary', async () => {
-  const { mock, venue: v, sameAccount } = await startMockWithAdapters('perp', 'v3');
+  const { mock, venue: v, close } = await startMockWithAdapters('perp', 'v3');
   const venue = v as AsterPerpAdapter;
   try {
     await venue.setLeverage(SYMBOL, 20);
@@ -62,9 +60,7 @@ test('leverage, margin type, brackets, max notional, position risk, ADL quantile
     assert.equal(margin?.asset, 'USDT');
     assert.ok(margin !== null && margin.walletBalance > 0n && margin.availableBalance > 0n);
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
@@ -82,9 +78,7 @@ test('V3: account STP and amend; V1: neither (capabilities say so)', async () =>
     const missing = await v3.venue.amendOrder({ symbol: SYMBOL, clientOrderId: 'nope', priceTicks: 9_001, qtyLots: 12 });
     assert.ok(!missing.ok && missing.error.code === 'ORDER_NOT_FOUND' && missing.outcome === 'rejected');
   } finally {
-    await v3.venue.close();
-    await v3.sameAccount.close();
-    await v3.mock.close();
+    await v3.close();
   }
   const v1 = await startMockWithAdapters('perp', 'v1');
   try {
@@ -96,14 +90,12 @@ test('V3: account STP and amend; V1: neither (capabilities say so)', async () =>
     const amend = await v1.venue.amendOrder({ symbol: SYMBOL, clientOrderId: 'x', priceTicks: 1, qtyLots: 1 });
     assert.ok(!amend.ok && amend.error.code === 'NOT_SUPPORTED');
   } finally {
-    await v1.venue.close();
-    await v1.sameAccount.close();
-    await v1.mock.close();
+    await v1.close();
   }
 });
 
 test('batch cancel: up to 10 per request, per-order results in request order', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v3');
+  const { mock, venue, close } = await startMockWithAdapters('perp', 'v3');
   try {
     const requests = Array.from({ length: 12 }, (_, i) => ({ clientOrderId: `bc${i}`, symbol: SYMBOL, side: 'buy' as const, type: 'limit' as const, timeInForce: 'GTC' as const, priceTicks: 9_000 - i, qtyLots: 10 }));
     const placed = await venue.placeOrders(requests);
@@ -117,14 +109,12 @@ test('batch cancel: up to 10 per request, per-order results in request order', a
     assert.ok(!last.ok && last.error.code === 'ORDER_NOT_FOUND' && last.outcome === 'rejected');
     assert.equal(mock.requests.filter((r) => r.path === '/fapi/v3/batchOrders' && r.method === 'DELETE').length, 2, '10 + 3');
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 test('spot has no dead-man switch, leverage or amend, and says so', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('spot', 'v3');
+  const { venue, close } = await startMockWithAdapters('spot', 'v3');
   try {
     assert.equal(venue.capabilities.deadManSwitch, false);
     await assert.rejects(venue.setDeadManSwitch('CONFUSDC', 1000), (e: { code?: string }) => e.code === 'NOT_SUPPORTED');
@@ -134,8 +124,6 @@ test('spot has no dead-man switch, leverage or amend, and says so', async () => 
     const fees = await venue.feeRates('CONFUSDC');
     assert.equal(fees.maker, fx.parse('0.0002'));
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });

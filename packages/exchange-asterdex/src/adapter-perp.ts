@@ -12,7 +12,9 @@ import { toVenueOrder } from './convert.ts';
 import { venueError } from './errors.ts';
 import { futuresBalances, maintenanceFor, maxNotionalAt, parseBrackets, positionNotional, toMarginSummary, toPosition, toPositionRisk } from './perp-account.ts';
 import type { LeverageBracket, PositionRisk } from './perp-account.ts';
-import { batchItem, failed, orderParams, outcomeOf, venueStpMode } from './order-entry.ts';
+import { batchItem, changeFailed, failed, orderParams, venueStpMode } from './order-entry.ts';
+import { isErrorItem } from './wire.ts';
+import type { OrderJson } from './wire.ts';
 
 export interface AsterPerpOptions extends AsterAdapterOptions {
   /** Switch the account to one-way position mode at connect if it is in hedge mode. Default true. */
@@ -122,8 +124,8 @@ export class AsterPerpAdapter extends AsterAdapterBase {
     try {
       answer = await this.api.cancelBatch(symbol, ids);
     } catch (error) {
-      const e = error instanceof EngineError ? error : new EngineError('INTERNAL', String(error));
-      return chunk.map(() => ({ ok: false, outcome: outcomeOf(e), error: e }));
+      const result = changeFailed(error);
+      return chunk.map(() => result);
     }
     if (!Array.isArray(answer) || answer.length !== chunk.length) {
       const e = new EngineError('UNKNOWN_OUTCOME', 'asterdex batch cancel: the answer could not be matched to the requests; query the orders');
@@ -132,8 +134,13 @@ export class AsterPerpAdapter extends AsterAdapterBase {
     return chunk.map((r, i) => this.cancelItem(inst, answer[i], `asterdex batch cancel ${r.clientOrderId ?? r.venueOrderId ?? ''}`));
   }
 
-  protected itemError(code: number, msg: string, action: string): { outcome: 'rejected' | 'unknown'; error: EngineError } {
-    return venueError(code, msg, { action });
+  /** One element of a batch-cancel answer: the cancelled order, or the venue's error in its place. */
+  private cancelItem(inst: Instrument, item: unknown, action: string): CancelResult {
+    if (isErrorItem(item)) {
+      const { outcome, error } = venueError(item.code, item.msg, { action });
+      return { ok: false, outcome, error };
+    }
+    return { ok: true, order: toVenueOrder(inst, item as OrderJson, this.clock.now()) };
   }
 
   async amendOrder(request: AmendRequest): Promise<AmendResult> {
@@ -156,8 +163,7 @@ export class AsterPerpAdapter extends AsterAdapterBase {
       });
       return { ok: true, order: toVenueOrder(inst, json, this.clock.now()) };
     } catch (error) {
-      const e = error instanceof EngineError ? error : new EngineError('INTERNAL', String(error));
-      return { ok: false, outcome: outcomeOf(e), error: e };
+      return changeFailed(error);
     }
   }
 

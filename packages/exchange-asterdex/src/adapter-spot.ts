@@ -6,7 +6,6 @@ import type { AmendResult, VenueCapabilities } from '@mm/exchange';
 import type { Balance, MarginSummary, Position } from '@mm/core';
 import { AsterAdapterBase } from './adapter-base.ts';
 import type { AsterAdapterOptions } from './adapter-base.ts';
-import { venueError } from './errors.ts';
 
 export class AsterSpotAdapter extends AsterAdapterBase {
   readonly capabilities: VenueCapabilities = {
@@ -67,9 +66,5 @@ export class AsterSpotAdapter extends AsterAdapterBase {
 
   async setMarginType(): Promise<void> {
     throw new EngineError('NOT_SUPPORTED', 'margin type applies to perpetual markets only');
-  }
-
-  protected itemError(code: number, msg: string, action: string): { outcome: 'rejected' | 'unknown'; error: EngineError } {
-    return venueError(code, msg, { action });
   }
 }

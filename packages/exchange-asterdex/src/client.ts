@@ -17,7 +17,7 @@ import type { VenueRateLimit } from './rate-limits.ts';
 import { encodeEntries, entries } from './signing/encode.ts';
 import { nonceFor } from './signing/nonce.ts';
 import type { MicrosecondNonce } from './signing/nonce.ts';
-import { v1Signer, v3Signer } from './signing/request.ts';
+import { place, v1Signer, v3Signer } from './signing/request.ts';
 import { ServerTime } from './time-sync.ts';
 
 export interface AsterClientOptions extends AsterConnectionOptions {
@@ -46,12 +46,10 @@ export class AsterRestClient {
   readonly serverTime: ServerTime;
   readonly name: string;
   private readonly rest: RestClient;
-  private readonly clock: Clock;
   private resyncing: Promise<unknown> | undefined;
 
   constructor(options: AsterClientOptions) {
     this.connection = resolveConnection(options);
-    this.clock = options.clock;
     this.name = `asterdex ${options.market} ${options.family}`;
     this.serverTime = new ServerTime(options.clock);
     this.limiter =
@@ -138,11 +136,6 @@ export class AsterRestClient {
     if (isErrorBody(body)) throw venueError(body.code, body.msg, { action, postOnly, httpStatus: response.status }).error;
     throw httpFailure(response.status, response.text, { action }).error;
   }
-
-  /** Venue time now (ms). */
-  now(): number {
-    return this.clock.now() + this.serverTime.offsetMs;
-  }
 }
 
 function jitter(rng: Rng | undefined): () => number {
@@ -170,8 +163,6 @@ function publicOnly(name: string) {
     if (spec.security !== 'NONE' && spec.security !== 'MARKET_DATA') {
       throw new EngineError('AUTH_FAILED', `${name}: ${spec.id} needs credentials, and none were configured`);
     }
-    const text = encodeEntries(entries(params, 'double'));
-    if (text === '') return {};
-    return spec.method === 'GET' ? { query: text } : { body: text, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
+    return place(spec, encodeEntries(entries(params, 'double')), {});
   };
 }

@@ -1,7 +1,7 @@
 // Venue JSON to domain types. Every price and quantity is parsed from the venue's decimal
 // string by the symbol's Instrument, exactly; a number never passes through a float.
 import { EngineError, fx } from '@mm/core';
-import type { Balance, Fill, Fixed, Instrument, InstrumentDef, OrderType, Side, TimeInForce, VenueOrder, VenueOrderStatus } from '@mm/core';
+import type { Fill, Instrument, InstrumentDef, OrderType, Side, TimeInForce, VenueOrder, VenueOrderStatus } from '@mm/core';
 import type { FilterJson, OrderJson, SymbolJson, UserTradeJson } from './wire.ts';
 
 const STATUS: Readonly<Record<string, VenueOrderStatus>> = {
@@ -101,10 +101,6 @@ export function toFill(inst: Instrument, json: UserTradeJson, clientOrderId: str
     venueTime: json.time,
     receivedAt,
   };
-}
-
-export function balance(asset: string, total: Fixed, free: Fixed): Balance {
-  return { asset, total, free, locked: total - free };
 }
 
 function filter(symbol: SymbolJson, type: string): FilterJson | undefined {

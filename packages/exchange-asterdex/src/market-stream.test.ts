@@ -29,7 +29,7 @@ function sameBook(mock: AsterMockServer, venue: AsterAdapterBase, symbol = SYMBO
 
 
 test('depth: a dropped diff is detected by its update ids and the book is rebuilt from a snapshot', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v3');
+  const { mock, venue, close } = await startMockWithAdapters('perp', 'v3');
   try {
     const books: BookSnapshot[] = [];
     venue.events.on('book', (b) => books.push(b));
@@ -51,14 +51,12 @@ test('depth: a dropped diff is detected by its update ids and the book is rebuil
     assert.equal(last.bids[0]?.priceTicks, 9_995);
     assert.equal(last.asks[0]?.priceTicks, 10_005);
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 test('the planned connection rotation (24 h limit, shortened here) loses no diff', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v1', { adapter: { streams: { maxLifetimeMs: 250 } } });
+  const { mock, venue, close } = await startMockWithAdapters('perp', 'v1', { adapter: { streams: { maxLifetimeMs: 250 } } });
   try {
     const states: PortConnectionEvent[] = [];
     venue.events.on('connection', (e) => states.push(e));
@@ -73,15 +71,13 @@ test('the planned connection rotation (24 h limit, shortened here) loses no diff
     assert.equal(book.gapCount, 0, 'no sequence gap across rotations');
     assert.ok(!states.some((s) => s.stream === 'market' && s.state !== 'connected'), `no disconnect was reported: ${states.map((s) => s.state).join(',')}`);
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 test('book ticker, aggregate trades, mark price; a second symbol joins the live combined stream', async () => {
   const SECOND = { ...ASTER_PERP, symbol: 'TWOUSDT', base: 'TWO' };
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v3', { mock: { instruments: [ASTER_PERP, SECOND] } });
+  const { mock, venue, close } = await startMockWithAdapters('perp', 'v3', { mock: { instruments: [ASTER_PERP, SECOND] } });
   try {
     const trades: PublicTrade[] = [];
     const marks: MarkPriceUpdate[] = [];
@@ -105,14 +101,12 @@ test('book ticker, aggregate trades, mark price; a second symbol joins the live 
     await until(() => sameBook(mock, venue, SECOND.symbol), 'the second book');
     assert.equal(mock.streams.accepted.market, connections, 'no new connection was needed');
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 test('spot depth follows the spot update-id rule (U = previous u + 1)', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('spot', 'v3');
+  const { mock, venue, close } = await startMockWithAdapters('spot', 'v3');
   try {
     await venue.subscribeMarket('CONFUSDC');
     for (let i = 0; i < 10; i++) {
@@ -126,9 +120,7 @@ test('spot depth follows the spot update-id rule (U = previous u + 1)', async ()
     await until(() => venue.localBook('CONFUSDC')!.gapCount === 1, 'the gap');
     await until(() => sameBook(mock, venue, 'CONFUSDC'), 'the spot book');
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 

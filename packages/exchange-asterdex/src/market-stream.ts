@@ -4,29 +4,19 @@
 // price. The connection pings, reconnects with back-off and is replaced before the venue's
 // 24 h cut-off without a gap (the old connection keeps delivering until the new one is up).
 import { EngineError, fx } from '@mm/core';
-import type { Clock, EventBus, Instrument, Rng } from '@mm/core';
-import { LocalOrderBook, ReconnectingWebSocket } from '@mm/exchange';
-import type { LevelInput, SequenceRule, VenueEvents, WsConnection, WsOpenInfo } from '@mm/exchange';
-import type { AsterApi } from './api.ts';
+import type { Instrument } from '@mm/core';
+import { LocalOrderBook } from '@mm/exchange';
+import type { LevelInput, ReconnectingWebSocket, SequenceRule, WsConnection, WsOpenInfo } from '@mm/exchange';
 import { priceTicks, qtyLots } from './convert.ts';
+import { streamSocket } from './stream-socket.ts';
+import type { AsterStreamBaseOptions } from './stream-socket.ts';
 
-export interface MarketStreamOptions {
-  readonly market: 'futures' | 'spot';
-  readonly wsUrl: string;
-  readonly api: AsterApi;
-  readonly clock: Clock;
-  readonly rng: Rng;
-  readonly events: EventBus<VenueEvents>;
+export interface MarketStreamOptions extends AsterStreamBaseOptions {
   readonly instrument: (symbol: string) => Instrument;
   /** Levels per side in emitted book events. Default 20. */
   readonly bookDepth?: number;
   /** REST snapshot size (weight 20 at 1000). Default 1000. */
   readonly snapshotLimit?: number;
-  /** Replace a connection after this long; the venue cuts at 24 h. Default 23 h 30 min. */
-  readonly maxLifetimeMs?: number;
-  readonly pingIntervalMs?: number;
-  readonly pongTimeoutMs?: number;
-  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   /** Delay between snapshot attempts when they keep failing. Default 1 s. */
   readonly resyncRetryMs?: number;
   /** How long the first subscribe waits for the connection. Default 15 s. */
@@ -162,28 +152,15 @@ export class MarketStream {
 
   private createSocket(): ReconnectingWebSocket {
     const o = this.options;
-    const ws = new ReconnectingWebSocket({
-      name: `asterdex ${o.market} market stream`,
-      clock: o.clock,
-      rng: o.rng,
+    const ws = streamSocket(o, 'market', {
       url: () => {
         const streams = [...this.symbols.keys()].flatMap((s) => this.streamsOf(s));
         this.urlStreams = new Set(streams);
         return `${o.wsUrl}/stream?streams=${streams.join('/')}`;
       },
-      heartbeat: { intervalMs: o.pingIntervalMs ?? 60_000, timeoutMs: o.pongTimeoutMs ?? 30_000, ping: 'protocol' },
-      backoff: { initialMs: o.backoff?.initialMs ?? 500, maxMs: o.backoff?.maxMs ?? 30_000 },
-      maxLifetimeMs: o.maxLifetimeMs ?? 23.5 * 3_600_000,
-      // identical frames from the old and the new connection during a rotation
-      messageKey: (text) => text,
       onOpen: (conn, info) => this.opened(conn, info),
     });
     ws.events.on('message', (text) => this.onMessage(text));
-    ws.events.on('state', (event) => {
-      if (event.state === 'reconnecting') {
-        o.events.emit('connection', { stream: 'market', state: 'disconnected', ...(event.reason === undefined ? {} : { reason: event.reason }), at: o.clock.now() });
-      }
-    });
     ws.events.on('open', (info) => {
       if (info.rotated) return;
       if (!this.everOpen) {

@@ -71,6 +71,12 @@ export function outcomeOf(error: EngineError): Outcome {
   return error.code === 'UNKNOWN_OUTCOME' ? 'unknown' : 'rejected';
 }
 
+/** A cancel or amend that failed: 'unknown' only when the venue may have acted on it. */
+export function changeFailed(error: unknown): { readonly ok: false; readonly outcome: Outcome; readonly error: EngineError } {
+  const e = error instanceof EngineError ? error : new EngineError('INTERNAL', String(error));
+  return { ok: false, outcome: outcomeOf(e), error: e };
+}
+
 export function failed(request: OrderRequest, error: unknown): PlaceResult {
   const e = error instanceof EngineError ? error : new EngineError('INTERNAL', error instanceof Error ? error.message : String(error), { cause: error });
   return { ok: false, outcome: outcomeOf(e), clientOrderId: request.clientOrderId, error: e };

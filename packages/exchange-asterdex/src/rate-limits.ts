@@ -14,7 +14,6 @@ export interface VenueRateLimit {
 
 const UNIT_MS: Record<string, number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
 const UNIT_LETTER: Record<string, string> = { SECOND: 'S', MINUTE: 'M', HOUR: 'H', DAY: 'D' };
-const LETTER_MS: Record<string, number> = { S: 1000, M: 60_000, H: 3_600_000, D: 86_400_000 };
 
 /** Limits used before exchangeInfo is loaded (futures: documented plus the real 10 s bucket). */
 export const DEFAULT_LIMITS: Record<AsterMarket, readonly VenueRateLimit[]> = {
@@ -58,7 +57,7 @@ export function observeRateHeaders(headers: Readonly<Record<string, string>>, li
     if (m === null) continue;
     const pool = `${m[1] === 'used-weight' ? 'REQUEST_WEIGHT' : 'ORDERS'}_${m[2]}${m[3]!.toUpperCase()}`;
     const used = Number(value);
-    if (!known.has(pool) || !Number.isFinite(used) || LETTER_MS[m[3]!.toUpperCase()] === undefined) continue;
+    if (!known.has(pool) || !Number.isFinite(used)) continue;
     limiter.observeUsed(pool, used);
   }
 }

@@ -26,7 +26,7 @@ test('429: every request waits for Retry-After, then cancels go out before new o
     issued.push({ method: init?.method ?? 'GET', path: url.pathname, at: Date.now() });
     return fetch(input, init);
   };
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v3', { adapter: { fetch: recording } });
+  const { mock, venue, close } = await startMockWithAdapters('perp', 'v3', { adapter: { fetch: recording } });
   try {
     const resting = await placeOk(venue, order(9_900));
     mock.faults.rateLimitNextRequest(1);
@@ -48,14 +48,12 @@ test('429: every request waits for Retry-After, then cancels go out before new o
     assert.ok(after[0]!.at - refusedAt >= 900, 'nothing was sent before Retry-After passed');
     assert.equal(mock.limiter.refused.r418, 0, 'the client never earned a ban');
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 test('418: the ban stops every request until it ends', async () => {
-  const { mock, venue, sameAccount, limiter } = await startMockWithAdapters('perp', 'v1', { mock: { limits: { banMs: 1_000 } } });
+  const { mock, venue, sameAccount, limiter, close } = await startMockWithAdapters('perp', 'v1', { mock: { limits: { banMs: 1_000 } } });
   try {
     const id = await placeOk(venue, order(9_900));
     mock.faults.banNextRequest();
@@ -72,9 +70,7 @@ test('418: the ban stops every request until it ends', async () => {
     await until(() => limiter.snapshot().bannedUntil === undefined, 'the ban to end', 3_000);
     assert.equal((await venue.openOrders(SYMBOL)).length, 1, 'requests flow again once the ban ends');
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
@@ -100,7 +96,7 @@ test('the mock escalates: over the weight limit 429, and a request before Retry-
 });
 
 test('an ambiguous 503 on a batch submit: every order is unknown, queryOrder finds each once, none is sent twice', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v1');
+  const { mock, venue, close } = await startMockWithAdapters('perp', 'v1');
   try {
     const requests = [order(9_890), order(9_891), order(10_110, 'sell')];
     mock.faults.loseNextSubmitResponse();
@@ -115,14 +111,12 @@ test('an ambiguous 503 on a batch submit: every order is unknown, queryOrder fin
     assert.equal((await venue.openOrders(SYMBOL)).length, 3, 'exactly one venue order per client id');
     assert.equal(mock.requests.filter((r) => r.path === '/fapi/v1/batchOrders').length, 1, 'the adapter did not resubmit');
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 test('dead-man switch (V1 HMAC): refreshed it holds, unrefreshed the venue cancels everything on the symbol', async () => {
-  const { mock, venue, sameAccount } = await startMockWithAdapters('perp', 'v1');
+  const { mock, venue, close } = await startMockWithAdapters('perp', 'v1');
   try {
     const a = await placeOk(venue, order(9_900));
     const b = await placeOk(venue, order(10_100, 'sell'));
@@ -141,15 +135,13 @@ test('dead-man switch (V1 HMAC): refreshed it holds, unrefreshed the venue cance
     await sleep(500);
     assert.equal((await venue.openOrders(SYMBOL)).length, 1);
   } finally {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
   }
 });
 
 for (const family of ['v1', 'v3'] as const) {
   test(`clock skew (${family}): the venue refuses stale requests, the client re-measures server time and recovers`, async () => {
-    const { mock, venue, sameAccount } = await startMockWithAdapters('perp', family);
+    const { mock, venue, close } = await startMockWithAdapters('perp', family);
     try {
       mock.faults.clockSkew(30_000);
       await assert.rejects(venue.balances(), (e: { code?: string }) => e.code === 'TIMESTAMP_OUT_OF_WINDOW');
@@ -157,9 +149,7 @@ for (const family of ['v1', 'v3'] as const) {
       assert.ok((await venue.balances()).length > 0);
     } finally {
       mock.faults.clockSkew(0);
-      await venue.close();
-      await sameAccount.close();
-      await mock.close();
+      await close();
     }
   });
 }

@@ -6,7 +6,6 @@ import type { Clock } from '@mm/core';
 
 export class ServerTime {
   private offset = 0;
-  private synced = false;
 
   constructor(private readonly clock: Clock) {}
 
@@ -19,10 +18,6 @@ export class ServerTime {
     return this.offset;
   }
 
-  get isSynced(): boolean {
-    return this.synced;
-  }
-
   /**
    * Measures the offset with one round trip, assuming the server read its clock half-way
    * through. Returns the new offset.
@@ -32,7 +27,6 @@ export class ServerTime {
     const serverTime = await fetchServerTime();
     const received = this.clock.now();
     this.offset = Math.round(serverTime - (sent + received) / 2);
-    this.synced = true;
     return this.offset;
   }
 }

@@ -5,25 +5,15 @@
 // 'reconnected', because events sent while we were away are gone and the engine must
 // reconcile over REST before it quotes again.
 import { EngineError } from '@mm/core';
-import type { Clock, EventBus, Rng, TimerHandle } from '@mm/core';
-import { ReconnectingWebSocket } from '@mm/exchange';
-import type { VenueEvents } from '@mm/exchange';
-import type { AsterApi } from './api.ts';
+import type { TimerHandle } from '@mm/core';
+import type { ReconnectingWebSocket } from '@mm/exchange';
+import { streamSocket } from './stream-socket.ts';
+import type { AsterStreamBaseOptions } from './stream-socket.ts';
 
-export interface UserStreamOptions {
-  readonly market: 'futures' | 'spot';
-  readonly wsUrl: string;
-  readonly api: AsterApi;
-  readonly clock: Clock;
-  readonly rng: Rng;
-  readonly events: EventBus<VenueEvents>;
+export interface UserStreamOptions extends AsterStreamBaseOptions {
   readonly onEvent: (event: Record<string, unknown>) => void;
   /** Default 30 min. */
   readonly keepaliveMs?: number;
-  readonly maxLifetimeMs?: number;
-  readonly pingIntervalMs?: number;
-  readonly pongTimeoutMs?: number;
-  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   /**
    * DELETE the listenKey on close. Off by default: the venue hands every connection of an
    * account the same key, so closing it would cut the stream of other bots on the account; an
@@ -66,23 +56,9 @@ export class UserStream {
     if (this.ws !== undefined) return;
     const o = this.options;
     await this.createKey();
-    const ws = new ReconnectingWebSocket({
-      name: `asterdex ${o.market} user stream`,
-      clock: o.clock,
-      rng: o.rng,
-      url: async () => `${o.wsUrl}/ws/${await this.keyForConnection()}`,
-      heartbeat: { intervalMs: o.pingIntervalMs ?? 60_000, timeoutMs: o.pongTimeoutMs ?? 30_000, ping: 'protocol' },
-      backoff: { initialMs: o.backoff?.initialMs ?? 500, maxMs: o.backoff?.maxMs ?? 30_000 },
-      maxLifetimeMs: o.maxLifetimeMs ?? 23.5 * 3_600_000,
-      messageKey: (text) => text,
-    });
+    const ws = streamSocket(o, 'user', { url: async () => `${o.wsUrl}/ws/${await this.keyForConnection()}` });
     this.ws = ws;
     ws.events.on('message', (text) => this.onMessage(text));
-    ws.events.on('state', (event) => {
-      if (event.state === 'reconnecting') {
-        o.events.emit('connection', { stream: 'private', state: 'disconnected', ...(event.reason === undefined ? {} : { reason: event.reason }), at: o.clock.now() });
-      }
-    });
     const opened = new Promise<void>((resolve, reject) => {
       const timer = o.clock.setTimeout(() => reject(new EngineError('TIMEOUT', `asterdex ${o.market} user stream did not connect within ${timeoutMs} ms`)), timeoutMs);
       ws.events.on('open', (info) => {

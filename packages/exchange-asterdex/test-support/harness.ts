@@ -50,6 +50,8 @@ export interface MockWithAdapters<A extends AsterAdapterBase> {
   readonly venue: A;
   readonly sameAccount: A;
   readonly limiter: RateLimiter;
+  /** Closes both adapters, then the mock. */
+  close(): Promise<void>;
 }
 
 /** Fast stream settings for tests: quick reconnects and resyncs. */
@@ -89,21 +91,24 @@ export async function startMockWithAdapters(
   };
   const venue = make('venue');
   const sameAccount = make('same-account');
+  const close = async (): Promise<void> => {
+    await venue.close();
+    await sameAccount.close();
+    await mock.close();
+  };
   try {
     await venue.connect();
     await sameAccount.connect();
   } catch (error) {
-    await venue.close();
-    await sameAccount.close();
-    await mock.close();
+    await close();
     throw error;
   }
-  return { mock, clock, venue, sameAccount, limiter };
+  return { mock, clock, venue, sameAccount, limiter, close };
 }
 
 export function asterConformanceHarness(market: 'perp' | 'spot', family: AsterFamily): HarnessFactory {
   return async (): Promise<ConformanceHarness> => {
-    const { mock, clock, venue, sameAccount } = await startMockWithAdapters(market, family);
+    const { mock, clock, venue, sameAccount, close } = await startMockWithAdapters(market, family);
     const symbol = market === 'perp' ? ASTER_PERP.symbol : ASTER_SPOT.symbol;
     await venue.subscribeMarket(symbol);
     return {
@@ -123,11 +128,7 @@ export function asterConformanceHarness(market: 'perp' | 'spot', family: AsterFa
       },
       settle: (ms = 20) => clock.sleep(ms),
       now: () => clock.now(),
-      close: async () => {
-        await venue.close();
-        await sameAccount.close();
-        await mock.close();
-      },
+      close,
     };
   };
 }

@@ -28,6 +28,10 @@ import {
   long,
   oneOf,
   str,
+  orderRef,
+  symbolOpt,
+  symbolReq,
+  timeRange,
 } from './params.ts';
 
 /** A shared endpoint: the V1 and V3 paths of one operation. */
@@ -35,11 +39,6 @@ export interface SharedEndpoint extends Omit<EndpointSpec, 'path'> {
   readonly v1: string;
   readonly v3: string;
 }
-
-const symbolReq = str('symbol', true);
-const symbolOpt = str('symbol');
-const orderRef = [symbolReq, long('orderId'), str('origClientOrderId')];
-const timeRange = [long('startTime'), long('endTime')];
 
 /** Parameters of POST order shared by both families (V3 adds its own, see futures-v3.ts). */
 export const NEW_ORDER_PARAMS = [

@@ -24,12 +24,12 @@ import {
   long,
   oneOf,
   str,
+  symbolReq,
 } from './params.ts';
 
 /** V3 orders add BBO peg, per-order STP and the Aster-Code builder fee. */
 const V3_ORDER_PARAMS = [...NEW_ORDER_PARAMS, oneOf('pegPriceType', PEG_TYPES), dec('pegOffset'), oneOf('stpMode', STP_MODES), str('builder'), dec('feeRate')];
 const STRATEGY_TYPES = ['OTO', 'OCO', 'OTOCO'];
-const symbolReq = str('symbol', true);
 const agentPermissions = [bool('canSpotTrade', true), bool('canPerpTrade', true), bool('canWithdraw', true)];
 const walletAuth = [str('user', true), long('nonce', true), str('signature', true)];
 const withdrawParams = [int('chainId', true), str('asset', true), dec('amount', true), dec('fee', true), str('receiver', true)];
@@ -81,7 +81,6 @@ const V3_ONLY: readonly EndpointSpec[] = [
     security: 'USER_DATA',
     weight: 1,
     priority: QUERY,
-   
     params: [symbolReq, long('windowTimeInMilliseconds', true), long('frozenTimeInMilliseconds', true), dec('qtyLimit'), dec('valueLimit'), long('deltaLimit')],
   },
   { id: 'getMmp', method: 'GET', path: '/fapi/v3/mmp', security: 'USER_DATA', weight: 1, priority: QUERY, params: [str('symbol')] },
@@ -202,7 +201,6 @@ const V3_ONLY: readonly EndpointSpec[] = [
     security: 'GUARDED',
     weight: 1,
     priority: CANCEL,
-   
     params: [symbolReq, list('orderIdList'), list('origClientOrderIdList'), long('nonce', true)],
   },
   // Aster-Code agent and builder management: typed data signed by the main wallet (weights "TBD": 1 assumed)

@@ -11,6 +11,12 @@ export const bool = (name: string, required = false): ParamSpec => ({ name, type
 export const list = (name: string, required = false): ParamSpec => ({ name, type: 'json', required });
 export const oneOf = (name: string, values: readonly string[], required = false): ParamSpec => ({ name, type: 'enum', values, required });
 
+/** Parameter groups that recur across the tables. */
+export const symbolReq = str('symbol', true);
+export const symbolOpt = str('symbol');
+export const orderRef = [symbolReq, long('orderId'), str('origClientOrderId')];
+export const timeRange = [long('startTime'), long('endTime')];
+
 export const SIDES = ['BUY', 'SELL'] as const;
 export const POSITION_SIDES = ['BOTH', 'LONG', 'SHORT'] as const;
 export const FUTURES_ORDER_TYPES = ['LIMIT', 'MARKET', 'STOP', 'STOP_MARKET', 'TAKE_PROFIT', 'TAKE_PROFIT_MARKET', 'TRAILING_STOP_MARKET'] as const;

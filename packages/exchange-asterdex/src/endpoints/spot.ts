@@ -21,12 +21,11 @@ import {
   long,
   oneOf,
   str,
+  orderRef,
+  symbolOpt,
+  symbolReq,
+  timeRange,
 } from './params.ts';
-
-const symbolReq = str('symbol', true);
-const symbolOpt = str('symbol');
-const orderRef = [symbolReq, long('orderId'), str('origClientOrderId')];
-const timeRange = [long('startTime'), long('endTime')];
 
 function spotTable(version: 'v1' | 'v3'): EndpointSpec[] {
   const at = (path: string): string => `/api/${version}/${path}`;
@@ -76,7 +75,6 @@ function spotTable(version: 'v1' | 'v3'): EndpointSpec[] {
       security: 'TRADE',
       weight: 1,
       priority: CANCEL,
-     
       params: [symbolReq, list('orderIdList'), list('origClientOrderIdList')],
     },
     { id: 'allOrders', method: 'GET', path: at('allOrders'), security: 'USER_DATA', weight: 5, priority: POLL, params: [symbolReq, long('orderId'), ...timeRange, int('limit')] },

@@ -38,7 +38,7 @@ export interface V3SignerOptions {
 }
 
 /** Places the text: query for GET, form body otherwise. */
-function place(spec: EndpointSpec, text: string, headers: Record<string, string>): SignedRequest {
+export function place(spec: EndpointSpec, text: string, headers: Record<string, string>): SignedRequest {
   if (spec.method === 'GET') return text === '' ? { headers } : { query: text, headers };
   return text === '' ? { headers } : { body: text, headers: { ...headers, ...FORM } };
 }
