@@ -2,14 +2,14 @@
 // that folds pushed messages into the query cache a few times a second (stats from many bots
 // arrive up to 10/s each; coalescing keeps the page calm and cheap to render).
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
-import type { BookDto, BotStatsDto, BotSummaryDto, BotDetailDto, EventDto, FillDto, OrderDto, Page, WsClientMessage, WsFrame, WsServerMessage } from '@mm/core';
+import { isLive } from '@mm/core';
+import type { BookDto, BotStatsDto, BotSummaryDto, BotDetailDto, EventDto, FillDto, OrderDto, OrderStatus, Page, WsClientMessage, WsFrame, WsServerMessage } from '@mm/core';
 import { keys, lifecycleChanged, prependToPages, storeSummary } from './queries.ts';
 import type { EventFilters, FillFilters } from './queries.ts';
 import { liveStatus } from './live-status.ts';
 
 const FLUSH_MS = 200;
 const MAX_BACKOFF_MS = 10_000;
-const OPEN_STATUSES = new Set(['pending_new', 'unknown', 'open', 'partially_filled', 'pending_cancel', 'pending_amend']);
 const LEVEL_RANK: Record<string, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 let socket: WebSocket | undefined;
@@ -196,7 +196,7 @@ function applyOrders(qc: QueryClient, botId: string, updates: readonly OrderDto[
     if (!page) return page;
     const byId = new Map(page.items.map((o) => [o.clientOrderId, o]));
     for (const o of updates) {
-      if (OPEN_STATUSES.has(o.status)) byId.set(o.clientOrderId, o);
+      if (isLive(o.status as OrderStatus)) byId.set(o.clientOrderId, o);
       else byId.delete(o.clientOrderId);
     }
     const items = [...byId.values()];

@@ -8,10 +8,10 @@ import type { EventFilters } from '../lib/queries.ts';
 import { fmtDateTime } from '../lib/format.ts';
 import { useTimeZone } from '../lib/prefs.ts';
 import { cx } from '../lib/cx.ts';
-import { Button } from '../ui/button.tsx';
 import { Empty, ErrorText } from '../ui/panel.tsx';
 import { LevelText } from '../ui/status.tsx';
 import { FilterSelect } from '../ui/filter-select.tsx';
+import { PageFooter } from '../ui/page-footer.tsx';
 
 const LEVELS = [
   { value: '', label: 'all' },
@@ -35,7 +35,6 @@ export function EventLog({ scope, height = '32rem' }: { scope: string | undefine
   const items = useMemo(() => events.data?.pages.flatMap((p) => p.items) ?? [], [events.data]);
   const bots = useBots();
   const names = useMemo(() => new Map((bots.data ?? []).map((b) => [b.id, b.name])), [bots.data]);
-  const total = events.data?.pages[0]?.total;
   return (
     <div className="flex flex-col">
       <div className="flex flex-wrap items-center gap-2 border-b border-line px-3 py-1.5">
@@ -72,17 +71,7 @@ export function EventLog({ scope, height = '32rem' }: { scope: string | undefine
           </ol>
         )}
       </div>
-      <div className="flex items-center justify-between border-t border-line px-3 py-1.5 text-dim">
-        <span>
-          {items.length}
-          {total !== undefined ? ` of ${total}` : ''} events
-        </span>
-        {events.hasNextPage ? (
-          <Button size="sm" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
-            Load older
-          </Button>
-        ) : null}
-      </div>
+      <PageFooter query={events} shown={items.length} noun="events" />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 // The frame of every page: navigation, the live/stale marker, the session and logout.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { SessionDto } from '@mm/core';
@@ -7,10 +7,12 @@ import { api } from '../lib/api.ts';
 import { keys, useHealth } from '../lib/queries.ts';
 import { Link, navigate, useLocation } from '../lib/router.tsx';
 import { liveStatus } from '../lib/live-status.ts';
+import type { LiveStatus } from '../lib/live-status.ts';
 import { useStore } from '../lib/store.ts';
 import { fmtTime } from '../lib/format.ts';
 import { useTimeZone } from '../lib/prefs.ts';
 import { cx } from '../lib/cx.ts';
+import { useNow } from '../lib/use-now.ts';
 import { Button } from '../ui/button.tsx';
 
 const NAV = [
@@ -92,15 +94,13 @@ function LiveIndicator() {
 
 function StaleBanner() {
   const s = useStore(liveStatus);
+  return s.state !== 'open' && s.disconnectedAt !== undefined ? <StaleNotice status={s} /> : null;
+}
+
+/** Mounted only while the stream is down, so the once-a-second countdown ticks only then. */
+function StaleNotice({ status: s }: { status: LiveStatus }) {
   const tz = useTimeZone();
-  const [now, setNow] = useState(() => Date.now());
-  const down = s.state !== 'open' && s.disconnectedAt !== undefined;
-  useEffect(() => {
-    if (!down) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [down]);
-  if (!down) return null;
+  const now = useNow(1000);
   const retryIn = s.nextRetryAt === undefined ? undefined : Math.max(0, Math.ceil((s.nextRetryAt - now) / 1000));
   return (
     <div role="alert" data-testid="stale-banner" className="border-b border-pause/60 bg-pause/10 px-4 py-1.5 text-pause">

@@ -5,7 +5,7 @@ import type { BotAction, BotSummaryDto } from '@mm/core';
 import { errorMessage } from '../lib/api.ts';
 import { useAllBotsAction, useBots } from '../lib/queries.ts';
 import { Link } from '../lib/router.tsx';
-import { dec, isPositive, mid, percentOf, sum } from '../lib/format.ts';
+import { dec, decimalsOf, isPositive, mid, percentOf, sum } from '../lib/format.ts';
 import { chartNumber } from '../lib/chart-number.ts';
 import { Button } from '../ui/button.tsx';
 import { ConfirmButton } from '../ui/confirm.tsx';
@@ -112,7 +112,7 @@ function BotTable({ bots }: { bots: readonly BotSummaryDto[] }) {
 const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
   const s = bot.stats;
   const price = mid(s?.bestBid, s?.bestAsk) ?? s?.reference;
-  const priceDecimals = Math.max(decimalsIn(s?.bestBid), decimalsIn(s?.bestAsk));
+  const priceDecimals = Math.max(decimalsOf(s?.bestBid), decimalsOf(s?.bestAsk));
   const expectedPct = s ? chartNumber(percentOf(s.volume.expected, s.volume.target)) : undefined;
   const hasTarget = isPositive(s?.volume.target);
   return (
@@ -172,12 +172,6 @@ const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
     </tr>
   );
 });
-
-function decimalsIn(value: string | undefined): number {
-  if (!value) return 0;
-  const i = value.indexOf('.');
-  return i < 0 ? 0 : value.length - i - 1;
-}
 
 function Totals({ bots }: { bots: readonly BotSummaryDto[] }) {
   const running = bots.filter((b) => b.state === 'RUNNING').length;

@@ -1,11 +1,11 @@
 // Settings: display (time zone, density), notifications (Telegram, webhook, which events, fill
 // and daily summaries) and the admin password.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
-import { EVENT_MODES, MESSAGE_KINDS, changePasswordInputSchema, isValidTimeZone } from '@mm/core';
-import type { NotificationSettingsDto, SettingsDto } from '@mm/core';
+import { EVENT_MODES, MESSAGE_KINDS, WEBHOOK_FORMATS, changePasswordInputSchema, isValidTimeZone } from '@mm/core';
+import type { NotificationSettingsDto, SettingsDto, WebhookFormat } from '@mm/core';
 import { ApiError, api, errorMessage } from '../lib/api.ts';
 import { useSaveSettings, useSettings } from '../lib/queries.ts';
 import { setDisplayPrefs, useDisplayPrefs } from '../lib/prefs.ts';
@@ -115,7 +115,7 @@ interface NotifyForm {
   commands: boolean;
   webhookEnabled: boolean;
   webhookUrl: string;
-  webhookFormat: 'json' | 'slack' | 'discord';
+  webhookFormat: WebhookFormat;
   webhookSecret: string;
   events: Record<string, string>;
   fillSummarySeconds: number;
@@ -159,12 +159,12 @@ const FIELD_OF: [RegExp, keyof NotifyForm][] = [
 
 function NotificationsPanel({ settings }: { settings: NotificationSettingsDto }) {
   const save = useSaveSettings();
-  const form = useForm<NotifyForm>({ defaultValues: toForm(settings) });
+  // `values`: the form follows the stored settings (loaded, or as saved) without an effect
+  const form = useForm<NotifyForm>({ values: toForm(settings) });
   const [formError, setFormError] = useState<string>();
   const [saved, setSaved] = useState(false);
   const [testResult, setTestResult] = useState<{ ok: boolean; message: string }>();
   const [testing, setTesting] = useState(false);
-  useEffect(() => form.reset(toForm(settings)), [settings, form]);
   const errors = form.formState.errors;
   const tokenStored = settings.telegram.botToken !== '';
 
@@ -263,9 +263,11 @@ function NotificationsPanel({ settings }: { settings: NotificationSettingsDto })
             </Field>
             <Field label="Format">
               <select {...form.register('webhookFormat')}>
-                <option value="json">json</option>
-                <option value="slack">slack</option>
-                <option value="discord">discord</option>
+                {WEBHOOK_FORMATS.map((f) => (
+                  <option key={f} value={f}>
+                    {f}
+                  </option>
+                ))}
               </select>
             </Field>
             <Field label="Signing secret" error={errors.webhookSecret?.message} help="Optional: HMAC-SHA256 in X-MM-Signature.">

@@ -17,13 +17,15 @@ export function BookLadder({ botId, reference, priceDecimals, qtyDecimals }: { b
   const bids = (book.data?.bids ?? []).slice(0, DEPTH);
   const maxQty = Math.max(1e-12, ...[...asks, ...bids].map((l) => chartNumber(l.qty) ?? 0));
   const m = mid(bids[0]?.price, asks[0]?.price);
+  // a 4xx (no book for this market, bot not started…) is an answer to show, not an error
+  const refused = book.error instanceof ApiError && book.error.status >= 400 && book.error.status < 500 ? book.error : undefined;
   return (
     <Panel title="Order book" id="book" bodyClassName="p-0" actions={<span className="text-[0.85em] text-mute"><span className="text-fg">◆</span> = ours</span>}>
-      {book.isError && !(book.error instanceof ApiError && book.error.status >= 400 && book.error.status < 500) ? <ErrorText>{errorMessage(book.error)}</ErrorText> : null}
+      {book.isError && !refused ? <ErrorText>{errorMessage(book.error)}</ErrorText> : null}
       {book.isPending ? (
         <Empty>loading…</Empty>
-      ) : book.isError && book.error instanceof ApiError && book.error.status >= 400 && book.error.status < 500 ? (
-        <Empty>{book.error.message}</Empty>
+      ) : book.isError && refused ? (
+        <Empty>{refused.message}</Empty>
       ) : asks.length + bids.length === 0 ? (
         <Empty>No book data.</Empty>
       ) : (

@@ -32,6 +32,8 @@ export default function BotPage({ botId }: { botId: string }) {
   if (bot.isPending) return <Empty>loading…</Empty>;
   if (bot.isError) return <ErrorText>{errorMessage(bot.error)}</ErrorText>;
   const b = bot.data;
+  const priceDecimals = stepDecimals(b.instrument?.tickSize);
+  const qtyDecimals = stepDecimals(b.instrument?.lotSize);
   return (
     <div className="flex flex-col gap-[var(--gap)]">
       <BotHeader bot={b} />
@@ -42,14 +44,14 @@ export default function BotPage({ botId }: { botId: string }) {
             <PriceChart bot={b} />
           </Suspense>
         </Panel>
-        <BookLadder botId={b.id} reference={b.stats?.reference} priceDecimals={stepDecimals(b.instrument?.tickSize)} qtyDecimals={stepDecimals(b.instrument?.lotSize)} />
+        <BookLadder botId={b.id} reference={b.stats?.reference} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
       </div>
       <div className="grid gap-[var(--gap)] xl:grid-cols-2">
-        <OpenOrdersPanel botId={b.id} reference={b.stats?.reference} priceDecimals={stepDecimals(b.instrument?.tickSize)} qtyDecimals={stepDecimals(b.instrument?.lotSize)} />
+        <OpenOrdersPanel botId={b.id} reference={b.stats?.reference} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
         <VolumePanel botId={b.id} />
       </div>
       <div className="grid gap-[var(--gap)] xl:grid-cols-2">
-        <FillsPanel botId={b.id} priceDecimals={stepDecimals(b.instrument?.tickSize)} qtyDecimals={stepDecimals(b.instrument?.lotSize)} />
+        <FillsPanel botId={b.id} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
         <Panel title="Inventory and PnL" id="history">
           <Suspense fallback={<div className="h-[300px]" />}>
             <HistoryChart bot={b} />

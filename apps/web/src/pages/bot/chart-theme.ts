@@ -1,7 +1,8 @@
 // Shared look of the lightweight-charts charts: terminal palette, our font, the display time
 // zone on the time axis. The TradingView attribution logo stays on (licence requirement).
 import { ColorType, CrosshairMode, TickMarkType } from 'lightweight-charts';
-import type { ChartOptions, DeepPartial, Time, UTCTimestamp } from 'lightweight-charts';
+import type { ChartOptions, DeepPartial, ISeriesApi, Time, UTCTimestamp } from 'lightweight-charts';
+import { chartNumber } from '../../lib/chart-number.ts';
 import { fmtDateTime } from '../../lib/format.ts';
 
 export const COLORS = {
@@ -73,8 +74,10 @@ export class PointBuffer {
   }
 }
 
-export function tickDecimals(tickSize: string | undefined): number {
-  if (!tickSize) return 4;
-  const i = tickSize.indexOf('.');
-  return i < 0 ? 0 : tickSize.replace(/0+$/, '').length - i - 1;
+/** A live point: kept in the buffer, and drawn unless it is older than the last one. */
+export function pushPoint(series: ISeriesApi<'Line'>, buffer: PointBuffer, at: number, value: string | undefined): void {
+  const v = chartNumber(value);
+  if (v === undefined) return;
+  const time = toTime(at);
+  if (buffer.put(time, v) !== 'old') series.update({ time, value: v });
 }

@@ -7,11 +7,11 @@ import { useFills } from '../../lib/queries.ts';
 import type { FillFilters } from '../../lib/queries.ts';
 import { dec, fmtDateTime } from '../../lib/format.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
-import { Button } from '../../ui/button.tsx';
 import { Empty, ErrorText, Panel } from '../../ui/panel.tsx';
 import { SideText } from '../../ui/status.tsx';
 import { FilterSelect } from '../../ui/filter-select.tsx';
 import { TableHead } from '../../ui/table-head.tsx';
+import { PageFooter } from '../../ui/page-footer.tsx';
 
 type Period = 'all' | '1h' | 'today' | '24h' | '7d';
 
@@ -46,7 +46,6 @@ export function FillsPanel({ botId, priceDecimals, qtyDecimals }: { botId: strin
   }, [side, tag, period, tz]);
   const fills = useFills(botId, filters);
   const items = useMemo(() => fills.data?.pages.flatMap((p) => p.items) ?? [], [fills.data]);
-  const total = fills.data?.pages[0]?.total;
   const csv = withQuery(`/api/bots/${encodeURIComponent(botId)}/fills.csv`, filters);
   return (
     <Panel
@@ -94,17 +93,7 @@ export function FillsPanel({ botId, priceDecimals, qtyDecimals }: { botId: strin
           </table>
         )}
       </div>
-      <div className="flex items-center justify-between border-t border-line px-3 py-1.5 text-dim">
-        <span>
-          {items.length}
-          {total !== undefined ? ` of ${total}` : ''} fills
-        </span>
-        {fills.hasNextPage ? (
-          <Button size="sm" disabled={fills.isFetchingNextPage} onClick={() => void fills.fetchNextPage()}>
-            Load older
-          </Button>
-        ) : null}
-      </div>
+      <PageFooter query={fills} shown={items.length} noun="fills" />
     </Panel>
   );
 }

@@ -6,7 +6,7 @@ import type { BotDetailDto } from '@mm/core';
 import { useStatsHistory } from '../../lib/queries.ts';
 import { chartNumber } from '../../lib/chart-number.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
-import { COLORS, PointBuffer, chartOptions, toTime } from './chart-theme.ts';
+import { COLORS, PointBuffer, chartOptions, pushPoint, toTime } from './chart-theme.ts';
 
 interface State {
   chart: IChartApi;
@@ -14,13 +14,6 @@ interface State {
   pnl: ISeriesApi<'Line'>;
   baseBuf: PointBuffer;
   pnlBuf: PointBuffer;
-}
-
-function push(series: ISeriesApi<'Line'>, buffer: PointBuffer, at: number, value: string | undefined): void {
-  const v = chartNumber(value);
-  if (v === undefined) return;
-  const time = toTime(at);
-  if (buffer.put(time, v) !== 'old') series.update({ time, value: v });
 }
 
 export default function HistoryChart({ bot }: { bot: BotDetailDto }) {
@@ -47,8 +40,8 @@ export default function HistoryChart({ bot }: { bot: BotDetailDto }) {
   useEffect(() => {
     const s = state.current;
     if (!s || !stats) return;
-    push(s.base, s.baseBuf, stats.at, stats.position ? stats.position.qty : stats.base);
-    push(s.pnl, s.pnlBuf, stats.at, stats.pnl.net);
+    pushPoint(s.base, s.baseBuf, stats.at, stats.position ? stats.position.qty : stats.base);
+    pushPoint(s.pnl, s.pnlBuf, stats.at, stats.pnl.net);
   }, [stats, tz, baseName, quoteName]);
 
   useEffect(() => {

@@ -6,9 +6,9 @@ import type { AutoscaleInfo, IChartApi, IPriceLine, ISeriesApi } from 'lightweig
 import type { BotDetailDto } from '@mm/core';
 import { useOpenOrders, useStatsHistory } from '../../lib/queries.ts';
 import { chartNumber } from '../../lib/chart-number.ts';
-import { dec } from '../../lib/format.ts';
+import { dec, stepDecimals } from '../../lib/format.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
-import { COLORS, PointBuffer, chartOptions, tickDecimals, toTime } from './chart-theme.ts';
+import { COLORS, PointBuffer, chartOptions, pushPoint, toTime } from './chart-theme.ts';
 
 interface Chart {
   chart: IChartApi;
@@ -19,21 +19,13 @@ interface Chart {
   lines: IPriceLine[];
 }
 
-function push(series: ISeriesApi<'Line'>, buffer: PointBuffer, at: number, value: string | undefined): void {
-  const v = chartNumber(value);
-  if (v === undefined) return;
-  const time = toTime(at);
-  const kind = buffer.put(time, v);
-  if (kind !== 'old') series.update({ time, value: v });
-}
-
 export default function PriceChart({ bot }: { bot: BotDetailDto }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<Chart | undefined>(undefined);
   const tz = useTimeZone();
   const history = useStatsHistory(bot.id);
   const orders = useOpenOrders(bot.id);
-  const decimals = tickDecimals(bot.instrument?.tickSize);
+  const decimals = stepDecimals(bot.instrument?.tickSize) ?? 4;
   const minMove = chartNumber(bot.instrument?.tickSize) ?? 0.0001;
   // the price scale always shows every one of our levels, not only those near the price
   const levels = useRef<{ min: number; max: number } | undefined>(undefined);
@@ -69,9 +61,9 @@ export default function PriceChart({ bot }: { bot: BotDetailDto }) {
   useEffect(() => {
     const c = chart.current;
     if (!c || !stats) return;
-    push(c.reference, c.buffers.reference, stats.at, stats.reference);
-    push(c.bid, c.buffers.bid, stats.at, stats.bestBid);
-    push(c.ask, c.buffers.ask, stats.at, stats.bestAsk);
+    pushPoint(c.reference, c.buffers.reference, stats.at, stats.reference);
+    pushPoint(c.bid, c.buffers.bid, stats.at, stats.bestBid);
+    pushPoint(c.ask, c.buffers.ask, stats.at, stats.bestAsk);
     el.current!.dataset.points = String(c.buffers.reference.size);
   }, [stats, tz, decimals, minMove]);
 
