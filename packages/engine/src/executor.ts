@@ -62,10 +62,8 @@ export class Executor {
   private accepting = true;
   /** Placement calls whose answer has not come back; the final cancel must wait for them. */
   private readonly placing = new Set<Promise<unknown>>();
-  /** Client ids of orders whose placement request has no answer yet. */
-  private readonly awaitingAnswer = new Set<string>();
-  /** Of those, the ones to cancel as soon as the answer comes. */
-  private readonly cancelOnAnswer = new Set<string>();
+  /** Client ids of orders whose placement request has no answer yet → whether a cancel waits for that answer. */
+  private readonly awaitingAnswer = new Map<string, boolean>();
   /** Times of orders sent in the last minute, for the order-rate rule. */
   private readonly sentTimes: number[] = [];
   /** Venue calls made, for throughput figures. */
@@ -157,16 +155,18 @@ export class Executor {
     if (accepted.length === 0) return [];
 
     const ids = accepted.map((a) => a.record.clientOrderId);
-    for (const id of ids) this.awaitingAnswer.add(id);
+    for (const id of ids) this.awaitingAnswer.set(id, false);
     let sent: boolean;
+    const late: string[] = [];
     try {
       sent = await this.persistAndSend(accepted);
     } finally {
-      for (const id of ids) this.awaitingAnswer.delete(id);
+      for (const id of ids) {
+        if (this.awaitingAnswer.get(id) === true) late.push(id);
+        this.awaitingAnswer.delete(id);
+      }
     }
     // cancels asked for while the request was on its way go out now that the venue has answered
-    const late = ids.filter((id) => this.cancelOnAnswer.has(id));
-    for (const id of late) this.cancelOnAnswer.delete(id);
     if (late.length > 0) await this.cancel(late, 'cancel requested while the order was on its way');
     return sent ? accepted.map((a) => a.record) : [];
   }
@@ -228,7 +228,7 @@ export class Executor {
       if (s === 'pending_cancel' || s === 'filled' || s === 'canceled' || s === 'rejected' || s === 'expired') continue;
       if (this.awaitingAnswer.has(id)) {
         // a cancel now would overtake the order and find nothing; it follows the venue's answer
-        this.cancelOnAnswer.add(id);
+        this.awaitingAnswer.set(id, true);
         continue;
       }
       const r = this.applyEvent(id, { type: 'cancel_requested' });

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng, fx } from '@mm/core';
+import { DAY_MS, HOUR_MS, Rng, fx } from '@mm/core';
 import { nextEventDelayMs } from './arrivals.ts';
 import { pacing } from './pacing.ts';
-import { DAY_MS, HOUR_MS } from '@mm/core';
 import { volume } from '../test-fixtures.ts';
 import type { VolumeConfig } from '@mm/core';
 

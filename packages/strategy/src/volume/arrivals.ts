@@ -2,10 +2,9 @@
 // is what the rest of the day needs (remaining target / mean trade size over the remaining active
 // time), boosted up to 3× while behind schedule. Random gaps make the flow look organic; the rate
 // keeps it on pace.
-import { fx } from '@mm/core';
+import { fx, tradingDay } from '@mm/core';
 import type { Fixed, Rng, VolumeConfig } from '@mm/core';
 import type { PacingState } from '../types.ts';
-import { tradingDay } from '@mm/core';
 import { activeIntervals, nextWindowStart } from './windows.ts';
 
 /** Shortest gap between two events: keeps a far-behind schedule from hammering the venue. */

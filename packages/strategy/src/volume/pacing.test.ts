@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fx } from '@mm/core';
+import { HOUR_MS, fx } from '@mm/core';
 import { pacing } from './pacing.ts';
-import { HOUR_MS } from '@mm/core';
 import { volume } from '../test-fixtures.ts';
 
 const utc = Date.UTC;

@@ -1,9 +1,8 @@
 // Where the day's volume should be by now: the target spread evenly over the day's active time.
 // expected = target × active time elapsed today / active time in the whole day.
-import { fx } from '@mm/core';
+import { fx, tradingDay } from '@mm/core';
 import type { Fixed, VolumeConfig } from '@mm/core';
 import type { PacingState } from '../types.ts';
-import { tradingDay } from '@mm/core';
 import { activeIntervals, overlapMs } from './windows.ts';
 
 export function pacing(config: VolumeConfig, tradedToday: Fixed, now: number): PacingState {
