@@ -1,6 +1,6 @@
 // Settings: display (time zone, density), notifications (Telegram, webhook, which events, fill
 // and daily summaries) and the admin password.
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { z } from 'zod';
@@ -14,25 +14,13 @@ import { MESSAGE_KIND_LABELS } from '../lib/message-labels.ts';
 import { Button } from '../ui/button.tsx';
 import { Field, FormError } from '../ui/field.tsx';
 import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
-
-function timeZones(): string[] {
-  try {
-    return (Intl as unknown as { supportedValuesOf(k: string): string[] }).supportedValuesOf('timeZone');
-  } catch {
-    return ['UTC'];
-  }
-}
+import { TIME_ZONE_LIST_ID, TimeZoneList } from '../ui/time-zone-list.tsx';
 
 export default function SettingsPage() {
   const settings = useSettings();
-  const zones = useMemo(() => timeZones(), []);
   return (
     <div className="grid items-start gap-[var(--gap)] xl:grid-cols-2">
-      <datalist id="tz-list">
-        {zones.map((z) => (
-          <option key={z} value={z} />
-        ))}
-      </datalist>
+      <TimeZoneList />
       <div className="flex flex-col gap-[var(--gap)]">
         <DisplayPanel settings={settings.data} />
         <PasswordPanel />
@@ -82,7 +70,7 @@ function DisplayPanel({ settings }: { settings: SettingsDto | undefined }) {
       <div className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2">
         <Field label="Display time zone" help="All times on the dashboard are shown in this zone." error={tzError}>
           <input
-            list="tz-list"
+            list={TIME_ZONE_LIST_ID}
             value={tz}
             onChange={(e) => setTz(e.target.value)}
             onBlur={() => {
@@ -306,7 +294,7 @@ function NotificationsPanel({ settings }: { settings: NotificationSettingsDto })
             <input type="number" min={0} max={23} step={1} {...form.register('dailyHour', { valueAsNumber: true })} />
           </Field>
           <Field label="Daily summary time zone" error={errors.dailyTimezone?.message}>
-            <input list="tz-list" {...form.register('dailyTimezone')} />
+            <input list={TIME_ZONE_LIST_ID} {...form.register('dailyTimezone')} />
           </Field>
         </fieldset>
         <FormError>{formError}</FormError>

@@ -7,6 +7,7 @@ import { DISTRIBUTIONS, MARGIN_TYPES, REFERENCE_SOURCES, RISK_ACTIONS, RISK_RULE
 import type { AccountDto, BotConfigInput, InstrumentDto } from '@mm/core';
 import { Button } from '../../ui/button.tsx';
 import { Field } from '../../ui/field.tsx';
+import { TIME_ZONE_LIST_ID, TimeZoneList } from '../../ui/time-zone-list.tsx';
 import { CheckField, DecimalField, NumberField, SelectField, TextField, plainOptions, useError } from './fields.tsx';
 import { describeField } from './describe.ts';
 
@@ -208,7 +209,8 @@ export function VolumeSection() {
         <DecimalField name="volume.dailyTargetQuote" label="Daily target" suffix="quote" />
         <DecimalField name="volume.minTradeQuote" label="Min trade" suffix="quote" />
         <DecimalField name="volume.maxTradeQuote" label="Max trade" suffix="quote" />
-        <TextField name="volume.timezone" label="Volume time zone" list="tz-list" />
+        <TextField name="volume.timezone" label="Volume time zone" list={TIME_ZONE_LIST_ID} />
+        <TimeZoneList />
         <NumberField name="volume.makerTimeoutMs" label="Maker timeout" suffix="ms" step="1000" />
         <NumberField name="volume.maxSlippagePct" label="Max slippage" suffix="%" />
       </Group>
