@@ -7,6 +7,7 @@ import { Notifier, applySettingsInput, defaultNotificationSettings, notification
 import type { BotIdentity, BotSummary, ControlPort, ControlResult, NotificationSettings, NotifyEvent } from '@mm/notify';
 import type { Storage } from '@mm/storage';
 import type { Logger } from 'pino';
+import { priceText, qtyText } from './bots/dto.ts';
 import type { BotService } from './bots/service.ts';
 
 const SETTINGS_KEY = 'notifications';
@@ -100,8 +101,8 @@ export class Notifications {
           bot,
           at: e.fill.venueTime,
           side: e.fill.side,
-          price: inst?.ticksToPrice(e.fill.priceTicks) ?? String(e.fill.priceTicks),
-          qty: inst?.lotsToQty(e.fill.qtyLots) ?? String(e.fill.qtyLots),
+          price: priceText(inst, e.fill.priceTicks),
+          qty: qtyText(inst, e.fill.qtyLots),
           notional: e.notional,
           fee: fx.format(e.fill.fee),
           feeAsset: e.fill.feeAsset,

@@ -120,6 +120,22 @@ for (const backend of BACKENDS) {
       assert.equal((await storage.fills.list({ botId: 'nope' })).total, 0);
     });
 
+    test('fills: pages() walks the filtered list in order, without totals (exports)', async () => {
+      const id = await seedBot(storage);
+      await Promise.all(Array.from({ length: 12 }, (_, i) => storage.journal.recordFill(id, 'sim', fill({ side: i % 3 === 0 ? 'sell' : 'buy', venueTime: 1_000 + i }), 'mm')));
+      const sizes: number[] = [];
+      const seen: number[] = [];
+      for await (const items of storage.fills.pages({ botId: id, side: 'buy' }, 3)) {
+        sizes.push(items.length);
+        seen.push(...items.map((f) => f.venueTime));
+      }
+      const listed = (await storage.fills.list({ botId: id, side: 'buy', limit: 500 })).items.map((f) => f.venueTime);
+      assert.deepEqual({ sizes, seen }, { sizes: [3, 3, 2], seen: listed });
+      const none: unknown[] = [];
+      for await (const items of storage.fills.pages({ botId: 'nope' })) none.push(items);
+      assert.deepEqual(none, [[]], 'no match: one empty page');
+    });
+
     test('events: level, kind, time and word search, newest first', async () => {
       const id = await seedBot(storage);
       const lines = [

@@ -6,8 +6,10 @@ import type {
   EventDto,
   FillDto,
   Instrument,
+  InstrumentDto,
   OrderDto,
   OrderRecord,
+  Page,
   RiskEventDto,
   StatsPointDto,
   BookSnapshot,
@@ -15,6 +17,25 @@ import type {
 } from '@mm/core';
 import type { BotStatsSnapshot, OrderTag } from '@mm/engine';
 import type { StatsPoint, StoredEvent, StoredFill, StoredOrder, StoredRiskEvent } from '@mm/storage';
+
+/** A storage page as the API returns it: the items mapped, the paging fields kept. */
+export function page<T, U>(p: { items: T[]; total: number; nextCursor: string | undefined }, map: (t: T) => U): Page<U> {
+  return { items: p.items.map(map), total: p.total, nextCursor: p.nextCursor };
+}
+
+export function instrumentDto(i: Instrument): InstrumentDto {
+  return { symbol: i.symbol, base: i.base, quote: i.quote, kind: i.kind, tickSize: i.tickSize, lotSize: i.lotSize, minQty: i.minQty, minNotional: i.minNotional };
+}
+
+/** A price in ticks as a decimal string; the raw tick count while the bot has no instrument yet. */
+export function priceText(inst: Instrument | undefined, ticks: number): string {
+  return inst === undefined ? String(ticks) : inst.ticksToPrice(ticks);
+}
+
+/** A quantity in lots as a decimal string; the raw lot count while the bot has no instrument yet. */
+export function qtyText(inst: Instrument | undefined, lots: number): string {
+  return inst === undefined ? String(lots) : inst.lotsToQty(lots);
+}
 
 export function statsDto(s: BotStatsSnapshot): BotStatsDto {
   return {
@@ -59,9 +80,9 @@ export function liveOrderDto(botId: string, o: OrderRecord, tag: OrderTag, inst:
     symbol: o.symbol,
     side: o.side,
     timeInForce: o.timeInForce,
-    price: inst === undefined ? String(o.priceTicks) : inst.ticksToPrice(o.priceTicks),
-    qty: inst === undefined ? String(o.qtyLots) : inst.lotsToQty(o.qtyLots),
-    filled: inst === undefined ? String(o.filledLots) : inst.lotsToQty(o.filledLots),
+    price: priceText(inst, o.priceTicks),
+    qty: qtyText(inst, o.qtyLots),
+    filled: qtyText(inst, o.filledLots),
     status: o.status,
     tag,
     reason: o.reason,
@@ -97,8 +118,8 @@ export function liveFillDto(botId: string, venue: string, fill: Fill, tag: Order
     tradeId: fill.tradeId,
     clientOrderId: fill.clientOrderId,
     side: fill.side,
-    price: inst === undefined ? String(fill.priceTicks) : inst.ticksToPrice(fill.priceTicks),
-    qty: inst === undefined ? String(fill.qtyLots) : inst.lotsToQty(fill.qtyLots),
+    price: priceText(inst, fill.priceTicks),
+    qty: qtyText(inst, fill.qtyLots),
     notional,
     fee: fx.format(fill.fee),
     feeAsset: fill.feeAsset,

@@ -69,6 +69,8 @@ export class BotService {
   async summary(record: BotRecord): Promise<BotSummaryDto> {
     const account = await this.account(record.accountId);
     const bot = this.manager.has(record.id) ? this.manager.get(record.id) : undefined;
+    // one snapshot per summary: stats() computes PnL, equity and pacing afresh on every call
+    const stats = bot?.stats();
     return {
       id: record.id,
       name: record.name,
@@ -82,10 +84,10 @@ export class BotService {
       mode: record.mode,
       state: bot?.state ?? 'STOPPED',
       tradingState: bot?.tradingState ?? (record.halt !== undefined ? 'HALTED' : 'ACTIVE'),
-      quotingBlocked: bot?.stats().quotingBlocked ?? false,
+      quotingBlocked: stats?.quotingBlocked ?? false,
       desiredState: record.desiredState,
       error: bot?.error,
-      stats: bot === undefined || bot.instrument === undefined ? undefined : statsDto(bot.stats()),
+      stats: stats === undefined || bot?.instrument === undefined ? undefined : statsDto(stats),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
     };

@@ -4,6 +4,7 @@ import { EngineError, VENUE_CREDENTIALS, accountInputSchema, fx } from '@mm/core
 import type { AccountTestDto, InstrumentDto, VenueName } from '@mm/core';
 import type { Storage } from '@mm/storage';
 import { z } from 'zod';
+import { instrumentDto } from '../bots/dto.ts';
 import type { BotService } from '../bots/service.ts';
 import type { VenueRegistry } from '../venues/registry.ts';
 import { idParams } from './auth-routes.ts';
@@ -137,7 +138,7 @@ export function accountRoutes(routes: Routes, storage: Storage, registry: VenueR
         if (query.market !== undefined && query.market !== market) continue;
         const adapter = await registry.forAccount(account, market);
         for (const i of await adapter.instruments()) {
-          out.push({ symbol: i.symbol, base: i.base, quote: i.quote, kind: i.kind, tickSize: i.tickSize, lotSize: i.lotSize, minQty: i.minQty, minNotional: i.minNotional });
+          out.push(instrumentDto(i));
         }
       }
       return out;

@@ -1,10 +1,10 @@
 // Bots: CRUD, lifecycle actions, and everything the bot page shows.
 import { BOT_ACTIONS, EngineError, fx, tradingDay } from '@mm/core';
-import type { BookDto, ConfigVersionDto, HourlyVolumeDto, Page, VolumeDayDto } from '@mm/core';
+import type { BookDto, ConfigVersionDto, HourlyVolumeDto, VolumeDayDto } from '@mm/core';
 import type { Storage } from '@mm/storage';
 import { pacing } from '@mm/strategy';
 import { z } from 'zod';
-import { bookDto, eventDto, riskEventDto, statsPointDto, storedFillDto, storedOrderDto } from '../bots/dto.ts';
+import { bookDto, eventDto, page, riskEventDto, statsPointDto, storedFillDto, storedOrderDto } from '../bots/dto.ts';
 import type { BotService } from '../bots/service.ts';
 import { idParams } from './auth-routes.ts';
 import type { Routes } from './route.ts';
@@ -20,10 +20,6 @@ const timeRange = {
 const actionParams = z.object({ id: z.string().min(1).max(64), action: z.enum(BOT_ACTIONS) });
 const allActionParams = z.object({ action: z.enum(BOT_ACTIONS) });
 const actionBody = z.object({ reason: z.string().max(200).optional() }).optional();
-
-function page<T, U>(p: { items: T[]; total: number; nextCursor: string | undefined }, map: (t: T) => U): Page<U> {
-  return { items: p.items.map(map), total: p.total, nextCursor: p.nextCursor };
-}
 
 function csvCell(value: string | number | undefined): string {
   const s = value === undefined ? '' : String(value);
@@ -144,14 +140,12 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
     response: 'text/csv',
     handler: async ({ params, query, reply }) => {
       const lines = ['time,trade_id,client_order_id,side,price,qty,notional,fee,fee_asset,liquidity,leg'];
-      let cursor: string | undefined;
-      for (let n = 0; n < 200; n++) {
-        const p = await storage.fills.list({ botId: params.id, side: query.side, tag: query.tag, liquidity: query.liquidity, from: query.from, to: query.to, limit: 500, cursor });
-        for (const f of p.items) {
+      let pages = 0;
+      for await (const items of storage.fills.pages({ botId: params.id, side: query.side, tag: query.tag, liquidity: query.liquidity, from: query.from, to: query.to }, 500)) {
+        for (const f of items) {
           lines.push([new Date(f.venueTime).toISOString(), f.tradeId, f.clientOrderId, f.side, f.price, f.qty, f.notional, f.fee, f.feeAsset, f.liquidity, f.tag].map(csvCell).join(','));
         }
-        cursor = p.nextCursor;
-        if (cursor === undefined) break;
+        if (++pages === 200) break;
       }
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="fills-${params.id}.csv"`);
       return lines.join('\n') + '\n';

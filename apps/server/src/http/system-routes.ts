@@ -4,7 +4,7 @@ import type { HealthDto, MarketSnapshotDto, Page, VenueInfoDto, AuditDto } from 
 import type { BotManager } from '@mm/engine';
 import type { Storage } from '@mm/storage';
 import { z } from 'zod';
-import { eventDto } from '../bots/dto.ts';
+import { eventDto, instrumentDto, page } from '../bots/dto.ts';
 import type { VenueRegistry } from '../venues/registry.ts';
 import { renderMetrics } from './metrics.ts';
 import type { Routes } from './route.ts';
@@ -108,7 +108,7 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
         const bestBid = book?.bids[0] !== undefined ? inst.ticksToPrice(book.bids[0].priceTicks) : undefined;
         const bestAsk = book?.asks[0] !== undefined ? inst.ticksToPrice(book.asks[0].priceTicks) : undefined;
         return {
-          instrument: { symbol: inst.symbol, base: inst.base, quote: inst.quote, kind: inst.kind, tickSize: inst.tickSize, lotSize: inst.lotSize, minQty: inst.minQty, minNotional: inst.minNotional },
+          instrument: instrumentDto(inst),
           reference:
             stats?.reference ??
             (bestBid !== undefined && bestAsk !== undefined ? fx.format((fx.parse(bestBid) + fx.parse(bestAsk)) / 2n) : account.venue === 'sim' ? simReference(registry, inst.symbol) : undefined),
@@ -136,10 +136,7 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
       cursor: z.string().max(200).optional(),
     }),
     response: 'Page<EventDto>',
-    handler: async ({ query }) => {
-      const p = await storage.events.list({ botId: query.botId, minLevel: query.level, text: query.q, limit: query.limit, cursor: query.cursor });
-      return { items: p.items.map(eventDto), total: p.total, nextCursor: p.nextCursor };
-    },
+    handler: async ({ query }) => page(await storage.events.list({ botId: query.botId, minLevel: query.level, text: query.q, limit: query.limit, cursor: query.cursor }), eventDto),
   });
 
   routes.add({
@@ -149,14 +146,8 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
     tag: 'system',
     query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(200).optional() }),
     response: 'Page<AuditDto>',
-    handler: async ({ query }): Promise<Page<AuditDto>> => {
-      const p = await storage.audit.list({ limit: query.limit, cursor: query.cursor });
-      return {
-        items: p.items.map((e) => ({ id: String(e.id), user: e.username ?? e.userId ?? 'unknown', ip: e.ip, action: e.action, target: e.target, details: e.details, at: e.at })),
-        total: p.total,
-        nextCursor: p.nextCursor,
-      };
-    },
+    handler: async ({ query }): Promise<Page<AuditDto>> =>
+      page(await storage.audit.list({ limit: query.limit, cursor: query.cursor }), (e) => ({ id: String(e.id), user: e.username ?? e.userId ?? 'unknown', ip: e.ip, action: e.action, target: e.target, details: e.details, at: e.at })),
   });
 }
 

@@ -1,10 +1,12 @@
 // Fills as the dashboard lists them (newest first) and totals for a period. Writes come only
 // from the journal, which guarantees one row per venue + symbol + trade id.
 import { and, count, desc, eq, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Liquidity, Side } from '@mm/core';
 import type { StorageContext } from '../context.ts';
 import { dec, decOrUndefined } from '../decimal.ts';
-import { afterCursor, slice, timeRange, toPage } from '../pagination.ts';
+import type { Db } from '../backend/types.ts';
+import { MAX_LIMIT, afterCursor, slice, timeRange, toPage } from '../pagination.ts';
 import type { Page, PageQuery, TimeRange } from '../pagination.ts';
 import type { OrderTag } from '../rows.ts';
 import { fills } from '../schema.ts';
@@ -85,25 +87,42 @@ function where(filter: FillFilter) {
   );
 }
 
+/** One page of rows (limit + 1 of them, for toPage) in list order: newest first, id breaking ties. */
+function pageRows(db: Db, w: SQL | undefined, query: PageQuery) {
+  const { limit, offset } = slice(query);
+  return db
+    .select()
+    .from(fills)
+    .where(and(w, afterCursor(fills.venueTime, fills.id, query.cursor)))
+    .orderBy(desc(fills.venueTime), desc(fills.id))
+    .limit(limit + 1)
+    .offset(offset ?? 0);
+}
+
+const fillKey = (r: typeof fills.$inferSelect): [number, number] => [r.venueTime.getTime(), r.id];
+
 export class FillsRepo {
   constructor(private readonly ctx: StorageContext) {}
 
   async list(filter: FillFilter = {}): Promise<Page<StoredFill>> {
     const w = where(filter);
-    const { limit, offset } = slice(filter);
-    const [rows, [total]] = await this.ctx.run('list fills', (db) =>
-      Promise.all([
-        db
-          .select()
-          .from(fills)
-          .where(and(w, afterCursor(fills.venueTime, fills.id, filter.cursor)))
-          .orderBy(desc(fills.venueTime), desc(fills.id))
-          .limit(limit + 1)
-          .offset(offset ?? 0),
-        db.select({ n: count() }).from(fills).where(w),
-      ]),
-    );
-    return toPage(rows, total?.n ?? 0, filter, toStoredFill, (r) => [r.venueTime.getTime(), r.id]);
+    const [rows, [total]] = await this.ctx.run('list fills', (db) => Promise.all([pageRows(db, w, filter), db.select({ n: count() }).from(fills).where(w)]));
+    return toPage(rows, total?.n ?? 0, filter, toStoredFill, fillKey);
+  }
+
+  /**
+   * The matching fills page by page, newest first, for exports: list() without its total, which
+   * would count every matching row again for each page.
+   */
+  async *pages(filter: Omit<FillFilter, keyof PageQuery> = {}, limit = MAX_LIMIT): AsyncGenerator<StoredFill[]> {
+    const w = where(filter);
+    let cursor: string | undefined;
+    do {
+      const query = { limit, cursor };
+      const page = toPage(await this.ctx.run('list fills', (db) => pageRows(db, w, query)), 0, query, toStoredFill, fillKey);
+      yield page.items;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
   }
 
   async count(filter: Omit<FillFilter, keyof PageQuery> = {}): Promise<number> {
