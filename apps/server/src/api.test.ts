@@ -158,6 +158,30 @@ test('the WebSocket refuses a missing or bad session and a foreign Origin, and s
   assert.ok(good.frames >= 2, 'hello and live updates arrive');
 });
 
+test('deleting a bot tells every dashboard stream to drop it', async () => {
+  const created = await authed('POST', '/api/bots', { name: 'to delete', accountId: 'paper', symbol: 'DEMOUSDT' });
+  assert.equal(created.status, 201, created.text);
+  const id = (created.body as BotDetailDto).id;
+  const ws = new WebSocket(s.base.replace('http', 'ws') + '/ws', { headers: { cookie: s.cookie, origin: s.base } });
+  const removed = new Promise<unknown>((resolve, reject) => {
+    ws.on('message', (raw: Buffer) => {
+      // each frame is a batch of messages
+      const frame = JSON.parse(raw.toString()) as { type: string; botId?: string }[];
+      const message = frame.find((m) => m.type === 'bot_removed');
+      if (message !== undefined) resolve(message);
+    });
+    ws.on('error', reject);
+  });
+  await new Promise((resolve) => ws.once('open', resolve));
+  try {
+    assert.equal((await authed('DELETE', `/api/bots/${id}`)).status, 204);
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('no bot_removed message within 5 s'), 5_000));
+    assert.deepEqual(await Promise.race([removed, timeout]), { type: 'bot_removed', botId: id });
+  } finally {
+    ws.close();
+  }
+});
+
 test('login is rate limited after repeated failures', async () => {
   let last = 0;
   for (let i = 0; i < 7; i++) last = (await s.request('POST', '/api/auth/login', { username: 'admin', password: 'wrong password' })).status;

@@ -163,6 +163,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     const record = await storage.bots.get(botId);
     return record === undefined ? undefined : bots.summary(record);
   });
+  bots.onRemoved((botId) => hub.removed(botId));
   http.get('/ws', {
     websocket: true,
     preValidation: async (request, reply) => {

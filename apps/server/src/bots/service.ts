@@ -15,6 +15,8 @@ export interface Actor {
 
 export class BotService {
   private readonly accounts = new Map<string, Account>();
+  /** Told after a bot is archived, so live views (the dashboard's stream) drop it. */
+  private readonly removedListeners = new Set<(botId: string) => void>();
 
   constructor(
     private readonly storage: Storage,
@@ -144,6 +146,12 @@ export class BotService {
     await this.storage.bots.require(id);
     if (this.manager.has(id)) await this.manager.remove(id);
     await this.storage.bots.archive(id);
+    for (const listener of this.removedListeners) listener(id);
+  }
+
+  onRemoved(listener: (botId: string) => void): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
   }
 
   async act(id: string, action: BotAction, reason: string | undefined): Promise<BotSummaryDto> {
