@@ -7,8 +7,9 @@ import { cpus } from 'node:os';
 import type { Benchmark, Figures } from './types.ts';
 import { engineBenchmarks } from './engine.bench.ts';
 import { simBenchmarks } from './sim.bench.ts';
+import { storageBenchmarks } from './storage.bench.ts';
 
-const ALL: Benchmark[] = [...simBenchmarks, ...engineBenchmarks];
+const ALL: Benchmark[] = [...simBenchmarks, ...engineBenchmarks, ...storageBenchmarks];
 const BASELINE = new URL('./baseline.json', import.meta.url);
 
 interface Options {

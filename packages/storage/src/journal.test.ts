@@ -107,14 +107,18 @@ for (const backend of BACKENDS) {
       );
     });
 
+    // how long the loop stalls is a figure for bench/storage.bench.ts (machine-dependent); here:
+    // the writes come in a handful of transactions, and the loop gets turns while they run
     test('a burst of 1,000 fills goes out in batches and the event loop stays responsive', async (t) => {
       let maxGap = 0;
+      let turns = 0;
       let last = performance.now();
       let ticking = true;
       const tick = () => {
         const now = performance.now();
         maxGap = Math.max(maxGap, now - last);
         last = now;
+        turns++;
         if (ticking) setImmediate(tick);
       };
       setImmediate(tick);
@@ -126,8 +130,8 @@ for (const backend of BACKENDS) {
       assert.equal(await storage.fills.count({ botId }), 1_000);
       const batches = queue.batchesWritten - batchesBefore;
       assert.ok(batches >= 5 && batches <= 40, `written in a handful of transactions (${batches})`);
-      t.diagnostic(`${backend.name}: ${batches} transactions, longest event-loop gap ${maxGap.toFixed(1)} ms`);
-      assert.ok(maxGap < 200, `longest event-loop gap ${maxGap.toFixed(1)} ms`);
+      t.diagnostic(`${backend.name}: ${batches} transactions, ${turns} loop turns, longest event-loop gap ${maxGap.toFixed(1)} ms`);
+      assert.ok(turns > batches, `the event loop ran ${turns} times during ${batches} transactions`);
       const hours = await storage.hourlyVolume.list({ botId });
       assert.equal(hours.reduce((n, h) => n + h.fills, 0), 1_000);
     });
