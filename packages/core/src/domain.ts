@@ -89,6 +89,22 @@ export interface Fill {
   readonly receivedAt: number;
 }
 
+/**
+ * Money that moved on the account without a trade: perp funding, deposits, withdrawals and
+ * transfers. `amount` is signed from the account's side (+ received, − paid), in `asset`.
+ * `id` is unique per venue and account, so a replayed report is stored once.
+ */
+export interface CashFlow {
+  readonly kind: 'funding' | 'transfer';
+  readonly id: string;
+  /** Perp symbol the funding was for; undefined for transfers. */
+  readonly symbol: string | undefined;
+  readonly asset: string;
+  readonly amount: Fixed;
+  readonly venueTime: number;
+  readonly receivedAt: number;
+}
+
 export interface Balance {
   readonly asset: string;
   readonly total: Fixed;

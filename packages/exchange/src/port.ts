@@ -14,6 +14,7 @@ import type {
   AmendRequest,
   Balance,
   BookSnapshot,
+  CashFlow,
   CancelRequest,
   EngineError,
   EventBus,
@@ -124,6 +125,8 @@ export interface VenueEvents {
   balances: readonly Balance[];
   position: Position;
   margin: MarginSummary;
+  /** Funding payments and transfers, as the venue reports them on the account stream. */
+  cashFlow: CashFlow;
   connection: ConnectionEvent;
   risk: VenueRiskEvent;
 }
