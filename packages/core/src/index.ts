@@ -14,3 +14,4 @@ export * from './api/types.ts';
 export * from './api/settings.ts';
 export * from './time-zone.ts';
 export * from './journal.ts';
+export * from './ledger/index.ts';

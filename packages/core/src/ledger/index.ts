@@ -1,0 +1,3 @@
+export * from './bot-ledger.ts';
+export * from './from-venue.ts';
+export * from './account-change.ts';
