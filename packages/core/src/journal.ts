@@ -5,7 +5,9 @@
 // - recordFill is idempotent per venue + symbol + trade id;
 // - loadState gives a restarting bot what it needs to reconcile with the venue.
 import type { RiskAction, RiskRule } from './config/bot-config.ts';
-import type { Fill } from './domain.ts';
+import type { CashFlow, Fill } from './domain.ts';
+import type { Fixed } from './fixed.ts';
+import type { LedgerFill, LedgerSpec, LedgerStateJson } from './ledger/bot-ledger.ts';
 import type { OrderRecord } from './order-state.ts';
 
 /** Which leg of the bot an order belongs to. */
@@ -38,13 +40,47 @@ export interface BotRestoreState {
   /** Equity at the start of the trading day and its peak, when known. */
   readonly dayStartEquity?: string;
   readonly peakEquity?: string;
+  /** The bot's ledger folded over every stored fill, cash flow and day mark of its symbol (when asked for). */
+  readonly ledger?: LedgerStateJson;
+}
+
+/** Which ledger a restarting bot needs: its symbol's fills, in these currencies. */
+export interface LedgerRequest {
+  readonly symbol: string;
+  readonly spec: LedgerSpec;
+}
+
+/** One bot's share of a venue cash flow (botId undefined: the account's unattributed part). */
+export interface CashFlowShare {
+  readonly accountId: string;
+  readonly venue: string;
+  readonly botId: string | undefined;
+  readonly flow: CashFlow;
+  /** This share of flow.amount. */
+  readonly amount: Fixed;
+}
+
+/** A fill on the account that no bot placed. */
+export interface AccountFill extends LedgerFill {
+  readonly accountId: string;
+  readonly venue: string;
+  readonly symbol: string;
+  readonly tradeId: string;
+  readonly clientOrderId: string;
+  readonly receivedAt: number;
 }
 
 export interface BotJournal {
   recordIntent(botId: string, order: OrderRecord, tag: OrderTag): Promise<void>;
   recordOrder(botId: string, order: OrderRecord, tag: OrderTag): void;
-  /** Resolves false when the fill was already stored. */
-  recordFill(botId: string, venue: string, fill: Fill, tag: OrderTag): Promise<boolean>;
+  /** Resolves false when the fill was already stored. `reference` is the bot's reference price at the fill. */
+  recordFill(botId: string, venue: string, fill: Fill, tag: OrderTag, reference?: Fixed): Promise<boolean>;
   recordHalt(botId: string, trip: RiskTrip | undefined): void;
-  loadState(botId: string, tradingDayStart: number): Promise<BotRestoreState>;
+  /** The mark a bot's trading day opened at (the first one recorded for a day is kept). */
+  recordDayMark(botId: string, dayStart: number, mark: Fixed): void;
+  /** Stored once per venue flow id and share. */
+  recordCashFlow(share: CashFlowShare): void;
+  /** Stored once per account, symbol and trade id. */
+  recordAccountFill(fill: AccountFill): void;
+  loadState(botId: string, tradingDayStart: number, ledger?: LedgerRequest): Promise<BotRestoreState>;
 }

@@ -15,6 +15,8 @@ export type { Account, AccountPatch, Market, NewAccount } from './repos/accounts
 export type { BotRecord, ConfigVersion, DesiredState, HaltTrip, NewBot } from './repos/bots.ts';
 export type { OrderFilter, StoredOrder } from './repos/orders.ts';
 export type { FillFilter, FillTotals, StoredFill } from './repos/fills.ts';
+export type { AccountBaseline, AccountHoldingsJson, FillSums, FlowSums } from './repos/ledger.ts';
+export type { LedgerRepo } from './repos/ledger.ts';
 export type { EventFilter, HourlyVolume, RiskEventFilter, StatsPoint, StoredEvent, StoredRiskEvent } from './repos/activity.ts';
 export type { AuditEntry, AuditFilter, StoredAuditEntry } from './repos/admin.ts';
 export type { Session, NewSession } from './repos/sessions.ts';

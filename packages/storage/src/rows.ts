@@ -8,7 +8,7 @@ import type { botStats, events, fills, orders, riskEvents } from './schema.ts';
 export type { OrderTag } from '@mm/core';
 
 /** The part of an Instrument that storage uses: the tick/lot grid. */
-export type InstrumentGrid = Pick<Instrument, 'ticksToFixed' | 'lotsToFixed' | 'notional'>;
+export type InstrumentGrid = Pick<Instrument, 'ticksToFixed' | 'lotsToFixed' | 'notional' | 'multiplier'>;
 
 /** Finds the instrument a bot trades, so rows get decimal prices. The server passes its own. */
 export type InstrumentResolver = (botId: string, symbol: string) => InstrumentGrid | undefined;
@@ -66,7 +66,7 @@ export function orderRecordFrom(row: typeof orders.$inferSelect): { order: Order
   };
 }
 
-export function fillRow(botId: string, venue: string, fill: Fill, tag: OrderTag, inst: InstrumentGrid | undefined): typeof fills.$inferInsert {
+export function fillRow(botId: string, venue: string, fill: Fill, tag: OrderTag, inst: InstrumentGrid | undefined, reference?: Fixed): typeof fills.$inferInsert {
   return {
     botId,
     venue,
@@ -85,6 +85,8 @@ export function fillRow(botId: string, venue: string, fill: Fill, tag: OrderTag,
     liquidity: fill.liquidity,
     tag,
     realizedPnl: fill.realizedPnl === undefined ? null : fmt(fill.realizedPnl),
+    baseQty: inst === undefined ? null : fmt((inst.lotsToFixed(fill.qtyLots) * inst.multiplier) / fx.SCALE),
+    reference: reference === undefined ? null : fmt(reference),
     venueTime: new Date(fill.venueTime),
     receivedAt: new Date(fill.receivedAt),
   };

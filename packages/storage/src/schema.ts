@@ -177,6 +177,10 @@ export const fills = pgTable(
     liquidity: text('liquidity').notNull(),
     tag: text('tag').notNull(),
     realizedPnl: decimal('realized_pnl'),
+    /** qty × contract multiplier: the base quantity the ledger folds (null on rows from before it). */
+    baseQty: decimal('base_qty'),
+    /** The bot's reference price when the fill happened (prices the volume leg's cost). */
+    reference: decimal('reference'),
     venueTime: time('venue_time').notNull(),
     receivedAt: time('received_at').notNull(),
   },
@@ -302,4 +306,98 @@ export const simState = pgTable('sim_state', {
   key: text('key').primaryKey(),
   state: jsonb('state').$type<unknown>().notNull(),
   updatedAt: updatedAt(),
+});
+
+// ------------------------------------------------------------------ the ledger (see @mm/core ledger)
+
+/** A bot's ledger folded up to these rows; a rebuild folds only what came after. One row per bot. */
+export const ledgerSnapshots = pgTable('ledger_snapshots', {
+  botId: uuid('bot_id')
+    .primaryKey()
+    .references(() => bots.id),
+  /** The symbol and currencies the fold was made for; a bot moved to another symbol starts afresh. */
+  symbol: text('symbol').notNull(),
+  spec: jsonb('spec').$type<{ base: string; quote: string; timeZone: string }>().notNull(),
+  throughFillId: bigint('through_fill_id', { mode: 'number' }).notNull().default(0),
+  throughFlowId: bigint('through_flow_id', { mode: 'number' }).notNull().default(0),
+  throughMarkDay: bigint('through_mark_day', { mode: 'number' }).notNull().default(0),
+  state: jsonb('state').$type<unknown>().notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** The mark a bot's trading day opened at, so "PnL today" is the same after a restart. */
+export const ledgerDayMarks = pgTable(
+  'ledger_day_marks',
+  {
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id),
+    dayStart: bigint('day_start', { mode: 'number' }).notNull(),
+    mark: decimal('mark').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.botId, t.dayStart] })],
+);
+
+/**
+ * Funding payments and transfers the venue reported. A funding payment on an account shared by
+ * bots is split into one row per bot share and one for the rest (bot_id null: unattributed).
+ */
+export const cashFlows = pgTable(
+  'cash_flows',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: text('account_id').notNull(),
+    venue: text('venue').notNull(),
+    /** The venue's identity of the payment; with `share`, unique. */
+    flowId: text('flow_id').notNull(),
+    /** The bot id, or 'account' for the unattributed part. */
+    share: text('share').notNull(),
+    botId: uuid('bot_id').references(() => bots.id),
+    kind: text('kind').notNull(),
+    symbol: text('symbol'),
+    asset: text('asset').notNull(),
+    amount: decimal('amount').notNull(),
+    venueTime: time('venue_time').notNull(),
+    receivedAt: time('received_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cash_flows_account_flow_share_uq').on(t.accountId, t.flowId, t.share),
+    index('cash_flows_bot_idx').on(t.botId, t.id),
+    index('cash_flows_account_idx').on(t.accountId, t.id),
+    check('cash_flows_kind_check', sql`${t.kind} in ('funding', 'transfer')`),
+  ],
+);
+
+/** Fills on an account that no bot placed: manual trades, another tool on the same key. */
+export const accountFills = pgTable(
+  'account_fills',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: text('account_id').notNull(),
+    venue: text('venue').notNull(),
+    symbol: text('symbol').notNull(),
+    tradeId: text('trade_id').notNull(),
+    clientOrderId: text('client_order_id').notNull(),
+    side: text('side').notNull(),
+    price: decimal('price').notNull(),
+    baseQty: decimal('base_qty').notNull(),
+    notional: decimal('notional').notNull(),
+    fee: decimal('fee').notNull(),
+    feeAsset: text('fee_asset').notNull(),
+    liquidity: text('liquidity').notNull(),
+    venueTime: time('venue_time').notNull(),
+    receivedAt: time('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('account_fills_account_trade_uq').on(t.accountId, t.symbol, t.tradeId), index('account_fills_account_idx').on(t.accountId, t.id)],
+);
+
+/** What an account held when its reconciliation began; its change since is what bots + unattributed must explain. */
+export const accountBaselines = pgTable('account_baselines', {
+  accountId: text('account_id').primaryKey(),
+  at: time('at').notNull(),
+  /** { balances: {asset: amount}, positions: {symbol: {qty, entryPrice}} } as decimal strings. */
+  holdings: jsonb('holdings').$type<{ balances: Record<string, string>; positions: Record<string, { qty: string; entryPrice: string }> }>().notNull(),
+  afterFillId: bigint('after_fill_id', { mode: 'number' }).notNull(),
+  afterAccountFillId: bigint('after_account_fill_id', { mode: 'number' }).notNull(),
+  afterFlowId: bigint('after_flow_id', { mode: 'number' }).notNull(),
 });

@@ -25,6 +25,7 @@ import { EventsRepo, HourlyVolumeRepo, RiskEventsRepo, StatsRepo } from './repos
 import { AuditRepo, SettingsRepo, SimStateRepo } from './repos/admin.ts';
 import { BotsRepo, ConfigVersionsRepo } from './repos/bots.ts';
 import { FillsRepo } from './repos/fills.ts';
+import { LedgerRepo } from './repos/ledger.ts';
 import { OrdersRepo } from './repos/orders.ts';
 import { SessionsRepo } from './repos/sessions.ts';
 import { UsersRepo } from './repos/users.ts';
@@ -85,6 +86,7 @@ export interface Storage {
   readonly configVersions: ConfigVersionsRepo;
   readonly orders: OrdersRepo;
   readonly fills: FillsRepo;
+  readonly ledger: LedgerRepo;
   readonly hourlyVolume: HourlyVolumeRepo;
   readonly stats: StatsRepo;
   readonly events: EventsRepo;
@@ -116,6 +118,7 @@ class StorageImpl implements Storage {
   readonly configVersions: ConfigVersionsRepo;
   readonly orders: OrdersRepo;
   readonly fills: FillsRepo;
+  readonly ledger: LedgerRepo;
   readonly hourlyVolume: HourlyVolumeRepo;
   readonly stats: StatsRepo;
   readonly events: EventsRepo;
@@ -140,6 +143,7 @@ class StorageImpl implements Storage {
     this.configVersions = new ConfigVersionsRepo(ctx);
     this.orders = new OrdersRepo(ctx);
     this.fills = new FillsRepo(ctx);
+    this.ledger = new LedgerRepo(ctx);
     this.hourlyVolume = new HourlyVolumeRepo(ctx);
     this.stats = new StatsRepo(ctx);
     this.events = new EventsRepo(ctx);
@@ -148,7 +152,7 @@ class StorageImpl implements Storage {
     this.settings = new SettingsRepo(ctx);
     this.simState = new SimStateRepo(ctx);
     this.queue = new WriteQueue(ctx, ctx.directory, options.queue);
-    this.journal = new StorageJournal(ctx, this.queue, ctx.directory, options.journal);
+    this.journal = new StorageJournal(ctx, this.queue, ctx.directory, this.ledger, options.journal);
     this.journal.setInstrumentResolver(options.instruments);
     ctx.health.events.on('health', (change) => {
       if (change.state === 'ok') this.queue.resume();

@@ -11,6 +11,89 @@ export type DesiredState = 'running' | 'paused' | 'stopped';
 export type VenueName = 'sim' | 'asterdex' | 'bitmart' | 'ccxt';
 export type MarketKindName = 'spot' | 'perp';
 
+/** Sums of a period (a trading day or all-time) from the bot's own fills; amounts in the quote asset. */
+export interface LedgerFlowsDto {
+  readonly maker: string;
+  readonly taker: string;
+  /** Notional of fills of the volume leg (a part of maker + taker). */
+  readonly volumeLeg: string;
+  readonly total: string;
+  readonly buyQty: string;
+  readonly sellQty: string;
+  readonly fees: string;
+  readonly realized: string;
+  readonly funding: string;
+  readonly trades: number;
+}
+
+/**
+ * A bot's figures from its own fills (the ledger): average cost, valued at `mark`.
+ * net = realized + unrealized − fees + funding.
+ */
+export interface BotLedgerDto {
+  readonly costMethod: 'average';
+  /** The price the position is valued at (the bot's reference, or the last one stored for a stopped bot). */
+  readonly mark: string | undefined;
+  readonly quoteAsset: string;
+  readonly baseAsset: string;
+  /** The bot's own position from its fills (base units; negative = short). */
+  readonly position: string;
+  readonly averageEntry: string | undefined;
+  readonly realized: string;
+  readonly unrealized: string;
+  /** Fees valued in the quote asset at fill time. */
+  readonly fees: string;
+  /** Fees as paid, per asset. */
+  readonly feesByAsset: Readonly<Record<string, string>>;
+  /** Fees in an asset that is neither base nor quote: not in `net`. */
+  readonly unvaluedFees: Readonly<Record<string, string>>;
+  readonly funding: string;
+  readonly net: string;
+  /** The trading day in the bot's volume time zone. `net` is undefined until the day has an opening mark. */
+  readonly today: LedgerFlowsDto & { readonly dayStart: number; readonly net: string | undefined };
+  readonly allTime: LedgerFlowsDto;
+  readonly lastFillTime: number | undefined;
+}
+
+/** One account: Σ bots + unattributed activity against the account's own equity change since `since`. */
+export interface AccountLedgerDto {
+  readonly accountId: string;
+  readonly accountName: string;
+  readonly quoteAsset: string;
+  /** When the account's baseline was taken; undefined while it has none yet. */
+  readonly since: number | undefined;
+  readonly bots: readonly { readonly botId: string; readonly name: string; readonly symbol: string; readonly change: string }[];
+  /** Fills on the account that no bot placed (manual trades, another tool on the key), funding not owned by a bot, and transfers. */
+  readonly unattributed: { readonly fills: number; readonly volume: string; readonly trades: string; readonly funding: string; readonly transfers: string; readonly change: string };
+  /** Σ bots + unattributed. */
+  readonly explained: string;
+  /** From the venue's balances and positions now against the baseline, at the same marks; undefined while unknown. */
+  readonly accountChange: string | undefined;
+  /** accountChange − explained: a missed fill or an unreported transfer shows here. */
+  readonly difference: string | undefined;
+  /** Assets that changed but cannot be valued (no mark). */
+  readonly unvalued: Readonly<Record<string, string>>;
+  readonly status: 'ok' | 'mismatch' | 'unknown';
+  readonly message: string;
+}
+
+export interface LedgerOverviewDto {
+  readonly accounts: readonly AccountLedgerDto[];
+  /** Sums over every bot's ledger (all-time and today), per quote asset. */
+  readonly totals: readonly {
+    readonly quoteAsset: string;
+    readonly net: string;
+    readonly realized: string;
+    readonly unrealized: string;
+    readonly fees: string;
+    readonly funding: string;
+    readonly netToday: string;
+    readonly volumeToday: string;
+    readonly volumeAllTime: string;
+    readonly unattributed: string;
+  }[];
+}
+
 export interface BotStatsDto {
   readonly at: number;
   readonly reference: string | undefined;
@@ -23,6 +106,10 @@ export interface BotStatsDto {
   readonly volume: { readonly maker: string; readonly taker: string; readonly total: string; readonly volumeLeg: string; readonly target: string; readonly expected: string; readonly progressPct: number };
   readonly openOrders: number;
   readonly position: { readonly qty: string; readonly entryPrice: string; readonly unrealizedPnl: string; readonly liquidationPrice: string | undefined; readonly adlQuantile: number | undefined } | undefined;
+  /** The bot's own figures from its fills; `pnl` and `volume` above are taken from it. */
+  readonly ledger: BotLedgerDto;
+  /** false for a bot that is not running: the figures are the stored ones, valued at the last stored mark. */
+  readonly live: boolean;
 }
 
 export interface BotSummaryDto {

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { fx } from '@mm/core';
 import type { EngineError } from '@mm/core';
 import type { Tx } from '../backend/types.ts';
-import { botStats, bots, events, fills, hourlyVolume, orders, riskEvents } from '../schema.ts';
+import { accountFills, botStats, bots, cashFlows, events, fills, hourlyVolume, ledgerDayMarks, orders, riskEvents } from '../schema.ts';
 
 export interface FillWaiter {
   settled: boolean;
@@ -20,7 +20,10 @@ export type Job =
   | { readonly kind: 'halt'; readonly botId: string; readonly trip: Record<string, unknown> | null }
   | { readonly kind: 'event'; readonly botId: string | undefined; readonly row: typeof events.$inferInsert }
   | { readonly kind: 'risk'; readonly botId: string; readonly row: typeof riskEvents.$inferInsert }
-  | { readonly kind: 'stats'; readonly botId: string; readonly row: typeof botStats.$inferInsert };
+  | { readonly kind: 'stats'; readonly botId: string; readonly row: typeof botStats.$inferInsert }
+  | { readonly kind: 'dayMark'; readonly botId: string; readonly row: typeof ledgerDayMarks.$inferInsert }
+  | { readonly kind: 'cashFlow'; readonly botId: string | undefined; readonly row: typeof cashFlows.$inferInsert }
+  | { readonly kind: 'accountFill'; readonly botId: undefined; readonly row: typeof accountFills.$inferInsert };
 
 export const HOUR_MS = 3_600_000;
 /** Rows per INSERT statement. */
@@ -55,6 +58,9 @@ export async function writeJobs(tx: Tx, jobs: readonly Job[], venues: ReadonlyMa
   const eventRows: (typeof events.$inferInsert)[] = [];
   const riskRows: (typeof riskEvents.$inferInsert)[] = [];
   const statsRows: (typeof botStats.$inferInsert)[] = [];
+  const markRows: (typeof ledgerDayMarks.$inferInsert)[] = [];
+  const flowRows: (typeof cashFlows.$inferInsert)[] = [];
+  const accountFillRows: (typeof accountFills.$inferInsert)[] = [];
   for (const job of jobs) {
     switch (job.kind) {
       case 'order':
@@ -74,6 +80,15 @@ export async function writeJobs(tx: Tx, jobs: readonly Job[], venues: ReadonlyMa
         break;
       case 'stats':
         statsRows.push(job.row);
+        break;
+      case 'dayMark':
+        markRows.push(job.row);
+        break;
+      case 'cashFlow':
+        flowRows.push(job.row);
+        break;
+      case 'accountFill':
+        accountFillRows.push(job.row);
         break;
     }
   }
@@ -133,6 +148,10 @@ export async function writeJobs(tx: Tx, jobs: readonly Job[], venues: ReadonlyMa
   await inChunks(eventRows, (rows) => tx.insert(events).values(rows));
   await inChunks(riskRows, (rows) => tx.insert(riskEvents).values(rows));
   await inChunks(statsRows, (rows) => tx.insert(botStats).values(rows));
+  // the first mark of a day wins: a rebuild must open the day exactly as the live bot did
+  await inChunks(markRows, (rows) => tx.insert(ledgerDayMarks).values(rows).onConflictDoNothing());
+  await inChunks(flowRows, (rows) => tx.insert(cashFlows).values(rows).onConflictDoNothing());
+  await inChunks(accountFillRows, (rows) => tx.insert(accountFills).values(rows).onConflictDoNothing());
   await breathe();
   return fresh;
 }

@@ -7,7 +7,7 @@
 // - loadState gives a restarting bot its live orders, today's fills, its halt and equity marks.
 import { and, desc, eq, gte, isNotNull, max, notInArray, asc } from 'drizzle-orm';
 import { EngineError, fx } from '@mm/core';
-import type { BotJournal, BotRestoreState, Fill, OrderRecord } from '@mm/core';
+import type { AccountFill, BotJournal, BotRestoreState, CashFlowShare, Fill, Fixed, LedgerRequest, OrderRecord } from '@mm/core';
 import type { StorageContext } from '../context.ts';
 import { unavailableError } from '../errors.ts';
 import type { HaltTrip } from '../repos/bots.ts';
@@ -16,6 +16,7 @@ import { TERMINAL_ORDER_STATUSES } from '../repos/orders.ts';
 import { EVENT_LEVELS, eventRow, fillFrom, fillRow, orderRecordFrom, orderRow, riskRow, statsRow } from '../rows.ts';
 import type { EventInput, EventLevel, InstrumentGrid, InstrumentResolver, OrderTag, RiskEventInput, StatsInput } from '../rows.ts';
 import { botStats, bots, fills, orders } from '../schema.ts';
+import type { LedgerRepo } from '../repos/ledger.ts';
 import { fillKey } from './jobs.ts';
 import type { FillWaiter } from './jobs.ts';
 import type { BotDirectory } from './directory.ts';
@@ -49,6 +50,7 @@ export class StorageJournal implements BotJournal {
     private readonly ctx: StorageContext,
     private readonly queue: WriteQueue,
     private readonly directory: BotDirectory,
+    private readonly ledger: LedgerRepo,
     options: JournalOptions = {},
   ) {
     this.intentTimeoutMs = options.intentTimeoutMs ?? 5_000;
@@ -100,9 +102,9 @@ export class StorageJournal implements BotJournal {
     this.queue.push({ kind: 'order', botId, row });
   }
 
-  recordFill(botId: string, venue: string, fill: Fill, tag: OrderTag): Promise<boolean> {
+  recordFill(botId: string, venue: string, fill: Fill, tag: OrderTag, reference?: Fixed): Promise<boolean> {
     if (this.ctx.closed) return Promise.reject(new EngineError('ILLEGAL_STATE', `storage is closed; fill ${fill.tradeId} was not recorded`));
-    const row = fillRow(botId, venue, fill, tag, this.instrument(botId, fill.symbol));
+    const row = fillRow(botId, venue, fill, tag, this.instrument(botId, fill.symbol), reference);
     return new Promise<boolean>((resolve, reject) => {
       const waiter: FillWaiter = { settled: false, resolve, reject };
       this.queue.push({ kind: 'fill', botId, key: fillKey(venue, fill.symbol, fill.tradeId), row, waiter });
@@ -120,14 +122,65 @@ export class StorageJournal implements BotJournal {
     this.queue.kick();
   }
 
-  async loadState(botId: string, tradingDayStart: number): Promise<BotRestoreState> {
+  recordDayMark(botId: string, dayStart: number, mark: Fixed): void {
+    if (this.ctx.closed) return this.lateWrite('day mark', botId);
+    this.queue.push({ kind: 'dayMark', botId, row: { botId, dayStart, mark: fx.format(mark) } });
+  }
+
+  recordCashFlow(share: CashFlowShare): void {
+    if (this.ctx.closed) return this.lateWrite('cash flow', share.botId);
+    const f = share.flow;
+    this.queue.push({
+      kind: 'cashFlow',
+      botId: share.botId,
+      row: {
+        accountId: share.accountId,
+        venue: share.venue,
+        flowId: f.id,
+        share: share.botId ?? 'account',
+        botId: share.botId ?? null,
+        kind: f.kind,
+        symbol: f.symbol ?? null,
+        asset: f.asset,
+        amount: fx.format(share.amount),
+        venueTime: new Date(f.venueTime),
+        receivedAt: new Date(f.receivedAt),
+      },
+    });
+  }
+
+  recordAccountFill(fill: AccountFill): void {
+    if (this.ctx.closed) return this.lateWrite('account fill', undefined);
+    this.queue.push({
+      kind: 'accountFill',
+      botId: undefined,
+      row: {
+        accountId: fill.accountId,
+        venue: fill.venue,
+        symbol: fill.symbol,
+        tradeId: fill.tradeId,
+        clientOrderId: fill.clientOrderId,
+        side: fill.side,
+        price: fx.format(fill.price),
+        baseQty: fx.format(fill.qty),
+        notional: fx.format(fill.notional),
+        fee: fx.format(fill.fee),
+        feeAsset: fill.feeAsset,
+        liquidity: fill.liquidity,
+        venueTime: new Date(fill.venueTime),
+        receivedAt: new Date(fill.receivedAt),
+      },
+    });
+  }
+
+  async loadState(botId: string, tradingDayStart: number, ledgerRequest?: LedgerRequest): Promise<BotRestoreState> {
     this.checkOpen();
     if (!isUuid(botId)) throw new EngineError('NOT_FOUND', `bot id "${botId}" is not a uuid, so it cannot be in the database`);
     this.writePendingStats(botId);
     // what this process queued must be visible to what it reads back
     await this.queue.flush();
     const dayStart = new Date(tradingDayStart);
-    return this.ctx.run('load bot state', async (db) => {
+    const restored = await this.ctx.run('load bot state', async (db) => {
       const [live, today, [last], [bot], [mark], [peak]] = await Promise.all([
         db
           .select()
@@ -168,6 +221,9 @@ export class StorageJournal implements BotJournal {
         ...(peakEquity === undefined ? {} : { peakEquity }),
       };
     });
+    if (ledgerRequest === undefined) return restored;
+    const ledger = await this.ledger.load(botId, ledgerRequest.symbol, ledgerRequest.spec);
+    return { ...restored, ledger: ledger.toJSON() };
   }
 
   // ---------------------------------------------------------------- the rest of the bot bus
