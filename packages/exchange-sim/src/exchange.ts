@@ -17,6 +17,7 @@
 import { EngineError, Instrument, fx, outcomeError } from '@mm/core';
 import type {
   Balance,
+  CashFlow,
   Clock,
   Fill,
   Fixed,
@@ -158,6 +159,9 @@ export class SimExchange {
   private readonly recordTrades: boolean;
   private orderSeq = 0;
   private tradeSeq = 0;
+  /** Cash-flow ids issued in the current millisecond, per prefix: time-based ids stay unique without saved state. */
+  private flowTime = -1;
+  private readonly flowsAtTime = new Map<string, number>();
   private readonly feeAccount: Account;
   private readonly insurance: Account;
   /** How the last `enter` ended; read by its caller right after, before anything else can run. */
@@ -244,11 +248,33 @@ export class SimExchange {
     return this.account(name).fees ?? this.defaultFees;
   }
 
+  /** Credits the account; listeners already attached hear it as a `transfer` cash flow. */
   deposit(name: string, asset: string, amount: Fixed): void {
     if (amount <= 0n) throw new EngineError('INVALID_ARGUMENT', 'deposit amount must be positive');
     const account = this.account(name);
     account.balance(asset).total += amount;
-    this.emitBalances(account, [asset]);
+    if (!this.hasListeners(account)) return;
+    this.emitBalances(account, [asset], this.cashFlow('transfer', this.flowId(`transfer:${asset}`), undefined, asset, amount));
+  }
+
+  /**
+   * One funding payment of `amount` (signed from the account's side: + received, − paid) on a
+   * perp symbol, with the insurance fund on the other side. For tests and mock venues that need
+   * a funding fee of a known size; the periodic funding run computes its own.
+   */
+  payFunding(name: string, symbol: string, amount: Fixed): void {
+    const inst = this.instrument(symbol);
+    if (inst.kind !== 'perp') throw new EngineError('NOT_SUPPORTED', `${symbol} is not a perpetual; funding does not apply`);
+    const account = this.account(name);
+    account.balance(inst.marginAsset).total += amount;
+    this.insurance.balance(inst.marginAsset).total -= amount;
+    if (amount === 0n || !this.hasListeners(account)) return;
+    this.emitBalances(account, [inst.marginAsset], this.cashFlow('funding', this.flowId(`funding:${symbol}`), symbol, inst.marginAsset, amount));
+  }
+
+  /** Runs perp funding now (the periodic timer calls this too). */
+  settleFunding(): void {
+    this.applyFunding();
   }
 
   /** Sets the leverage of one symbol for one account (perps). */
@@ -1137,7 +1163,7 @@ export class SimExchange {
       // longs pay shorts when the rate is positive; rounding residue goes to the insurance fund
       let paid = 0n;
       let received = 0n;
-      const payers: Account[] = [];
+      const payers: { account: Account; amount: Fixed }[] = [];
       for (const account of this.accounts) {
         const pos = account.positions.get(inst.symbol);
         if (pos === undefined || pos.qtyLots === 0) continue;
@@ -1145,11 +1171,35 @@ export class SimExchange {
         account.balance(inst.marginAsset).total -= amount;
         if (amount > 0n) paid += amount;
         else received -= amount;
-        payers.push(account);
+        payers.push({ account, amount });
       }
       this.insurance.balance(inst.marginAsset).total += paid - received;
-      for (const account of payers) this.emitBalances(account, [inst.marginAsset]);
+      if (payers.length === 0) continue;
+      // one id per symbol and run, shared by every account's report of it
+      const id = this.flowId(`funding:${inst.symbol}`);
+      for (const { account, amount } of payers) {
+        if (!this.hasListeners(account)) continue;
+        // a payment truncated to nothing moved no money: balances only, no cash flow
+        this.emitBalances(account, [inst.marginAsset], amount === 0n ? undefined : this.cashFlow('funding', id, inst.symbol, inst.marginAsset, -amount));
+      }
     }
+  }
+
+  /** `<prefix>:<time>`, and `<prefix>:<time>:<n>` for the n-th further one with that prefix in the same millisecond. */
+  private flowId(prefix: string): string {
+    const now = this.clock.now();
+    if (now !== this.flowTime) {
+      this.flowTime = now;
+      this.flowsAtTime.clear();
+    }
+    const n = this.flowsAtTime.get(prefix) ?? 0;
+    this.flowsAtTime.set(prefix, n + 1);
+    return n === 0 ? `${prefix}:${now}` : `${prefix}:${now}:${n}`;
+  }
+
+  private cashFlow(kind: CashFlow['kind'], id: string, symbol: string | undefined, asset: string, amount: Fixed): CashFlow {
+    const now = this.clock.now();
+    return { kind, id, symbol, asset, amount, venueTime: now, receivedAt: now };
   }
 
   /** ADL priority 0–4 (4 first in line): rank of PnL% × leverage among same-side positions. */
@@ -1262,11 +1312,15 @@ export class SimExchange {
     for (const l of listeners) l.order?.(order);
   }
 
-  private emitBalances(account: Account, assets: readonly string[]): void {
+  private emitBalances(account: Account, assets: readonly string[], cashFlow?: CashFlow): void {
     const listeners = account.listeners;
     if (listeners === undefined || listeners.size === 0) return;
     const balances = assets.map((a) => this.balanceOf(account, a));
-    for (const l of listeners) l.balances?.(balances);
+    for (const l of listeners) l.balances?.(balances, cashFlow);
+  }
+
+  private hasListeners(account: Account): boolean {
+    return account.listeners !== undefined && account.listeners.size > 0;
   }
 
   private emitRisk(account: Account, event: SimRiskEvent): void {

@@ -1,5 +1,5 @@
 // What the simulated exchange tells its listeners, and what it remembers for tracked accounts.
-import type { Balance, Fill, MarkPriceUpdate, Position, PublicTrade, VenueOrder } from '@mm/core';
+import type { Balance, CashFlow, Fill, MarkPriceUpdate, Position, PublicTrade, VenueOrder } from '@mm/core';
 
 export interface SimRiskEvent {
   readonly kind: 'margin_call' | 'liquidation' | 'adl';
@@ -11,7 +11,12 @@ export interface SimRiskEvent {
 export interface AccountListener {
   order?(order: VenueOrder): void;
   fill?(fill: Fill): void;
-  balances?(balances: Balance[]): void;
+  /**
+   * `cashFlow` is set when the change was money moving without a trade (a funding payment, a
+   * deposit): one event names both the new balances and their cause, as a venue's account
+   * update does.
+   */
+  balances?(balances: Balance[], cashFlow?: CashFlow): void;
   position?(position: Position): void;
   risk?(event: SimRiskEvent): void;
 }

@@ -147,7 +147,16 @@ export class SimVenue implements VenueAdapter {
         this.deliver('private', () => this.events.emit('fill', { ...fill, receivedAt: this.clock.now() }));
         if (this.duplicateFills) this.deliver('private', () => this.events.emit('fill', { ...fill, receivedAt: this.clock.now() }));
       },
-      balances: (balances) => this.deliver('private', () => this.events.emit('balances', balances)),
+      balances: (balances, cashFlow) =>
+        this.deliver('private', () => {
+          this.events.emit('balances', balances);
+          // funding is paid on perp positions: the spot view of a shared account does not report it
+          if (cashFlow === undefined || (cashFlow.kind === 'funding' && this.capabilities.market !== 'perp')) return;
+          this.events.emit('cashFlow', { ...cashFlow, receivedAt: this.clock.now() });
+          // equity moved without a fill (which reports margin with its position)
+          const margin = this.marginNow();
+          if (margin !== null) this.events.emit('margin', margin);
+        }),
       position: (position) =>
         this.deliver('private', () => {
           this.events.emit('position', position);
