@@ -19,7 +19,7 @@ async function loop(hours: number): Promise<Record<string, number>> {
   const start = Date.parse('2026-01-05T06:00:00Z');
   const clock = new SimClock(start);
   const world = new PaperWorld({ clock, seed: 3, markets: DEMO_MARKETS, defaultFunding: EXAMPLE.funding });
-  const manager = new BotManager({ clock, journal: new MemoryJournal(), venues: world, timings: { statsIntervalMs: 60_000 } });
+  const manager = new BotManager({ clock, journal: new MemoryJournal((symbol) => world.exchange.instrument(symbol)), venues: world, timings: { statsIntervalMs: 60_000 } });
   const bot = await manager.add('bench', botConfigSchema.parse({ ...EXAMPLE.bot, accountId: 'bench' }));
   const venue = world.venue('bench', 'spot');
 

@@ -31,15 +31,14 @@ export interface StoredFill {
 export interface BotRestoreState {
   /** Orders that were live when the bot last ran. */
   readonly liveOrders: readonly { readonly order: OrderRecord; readonly tag: OrderTag }[];
-  /** Fills of the current trading day (portfolio and volume progress are rebuilt from them). */
+  /** Fills of the current trading day and of the minute before the newest one (their trade ids are booked). */
   readonly fillsToday: readonly StoredFill[];
   /** Venue time of the newest stored fill, to import what was missed while down. */
   readonly lastFillTime: number | undefined;
   /** A halt that must survive the restart (kill switch, loss limits). */
   readonly halt: RiskTrip | undefined;
-  /** Equity at the start of the trading day and its peak, when known. */
-  readonly dayStartEquity?: string;
-  readonly peakEquity?: string;
+  /** The highest net PnL of the bot this trading day, when known (the drawdown limit's peak). */
+  readonly peakNet?: string;
   /** The bot's ledger folded over every stored fill, cash flow and day mark of its symbol (when asked for). */
   readonly ledger?: LedgerStateJson;
 }

@@ -2,8 +2,8 @@
 // streams) and one registry of resting orders, which the self-cross check and the free-balance
 // estimate read. Every bot is isolated: its failures stay inside it, and the manager re-publishes
 // its events on one bus for storage, the dashboard and notifiers.
-import { EngineError, EventBus, fx, isLive, toEngineError } from '@mm/core';
-import type { BotConfig, Clock, Fixed } from '@mm/core';
+import { EngineError, EventBus, fx, isLive, ledgerFillOf, toEngineError } from '@mm/core';
+import type { BotConfig, CashFlow, Clock, Fill, Fixed } from '@mm/core';
 import type { VenueAdapter } from '@mm/exchange';
 import type { OwnBook } from '@mm/strategy';
 import { Bot } from './bot.ts';
@@ -29,6 +29,8 @@ export class BotManager {
   readonly events = new EventBus<BotEvents>();
   private readonly bots = new Map<string, Bot>();
   private readonly detach = new Map<string, () => void>();
+  /** Accounts whose activity nobody's bot caused is being booked (one watcher per shared adapter). */
+  private readonly watchedAccounts = new Set<string>();
   private storageAvailable = true;
 
   constructor(private readonly options: BotManagerOptions) {}
@@ -47,8 +49,8 @@ export class BotManager {
     return [...this.bots.values()];
   }
 
-  /** Creates a bot (not started). */
-  async add(id: string, config: BotConfig): Promise<Bot> {
+  /** Creates a bot (not started). `initialState` STOPPED: a stored bot that is not to run now. */
+  async add(id: string, config: BotConfig, initialState: 'INIT' | 'STOPPED' = 'INIT'): Promise<Bot> {
     if (this.bots.has(id)) throw new EngineError('CONFLICT', `a bot with id ${id} already exists`);
     const adapter = await this.options.venues.adapterFor(config);
     const external =
@@ -62,6 +64,7 @@ export class BotManager {
       clock: this.options.clock,
       journal: this.options.journal,
       account: this.accountView(adapter.accountKey),
+      initialState,
       ...(external === undefined ? {} : { externalAdapter: external }),
       ...(this.options.timings === undefined ? {} : { timings: this.options.timings }),
     });
@@ -71,7 +74,36 @@ export class BotManager {
     );
     this.detach.set(id, () => offs.forEach((off) => off()));
     if (!this.storageAvailable) bot.setStorageAvailable(false);
+    this.watchAccount(adapter, config.accountId);
     return bot;
+  }
+
+  /**
+   * Books what happens on an account that none of our bots caused, so the account's figures
+   * add up: fills of orders no bot placed, the part of a funding payment no bot's position
+   * owns, and transfers. Each is stored once (by venue id), never spread over bots.
+   */
+  private watchAccount(adapter: VenueAdapter, accountId: string): void {
+    if (this.watchedAccounts.has(adapter.accountKey)) return;
+    this.watchedAccounts.add(adapter.accountKey);
+    const venue = adapter.capabilities.venue;
+    const botsOnAccount = () => this.list().filter((b) => b.accountKey === adapter.accountKey);
+    adapter.events.on('fill', (fill: Fill) => {
+      if (botsOnAccount().some((b) => b.orders.owns(fill.clientOrderId))) return;
+      let inst;
+      try {
+        inst = adapter.instrument(fill.symbol);
+      } catch {
+        return; // a symbol the adapter has not loaded: nothing can value it
+      }
+      const f = ledgerFillOf(inst, fill, 'mm', undefined);
+      this.options.journal.recordAccountFill({ ...f, accountId, venue, symbol: fill.symbol, tradeId: fill.tradeId, clientOrderId: fill.clientOrderId, receivedAt: fill.receivedAt });
+    });
+    adapter.events.on('cashFlow', (flow: CashFlow) => {
+      const owned = flow.kind === 'funding' ? botsOnAccount().reduce((sum, b) => (b.symbol === flow.symbol ? sum + b.fundingShare(flow) : sum), 0n) : 0n;
+      const rest = flow.amount - owned;
+      if (rest !== 0n) this.options.journal.recordCashFlow({ accountId, venue, botId: undefined, flow, amount: rest });
+    });
   }
 
   /** Stops (if needed) and forgets a bot. */

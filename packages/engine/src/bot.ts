@@ -4,10 +4,11 @@
 //
 // Every handler runs inside `guard`: an unexpected error moves this bot to ERROR (its orders are
 // pulled and it retries with back-off); it never escapes to other bots.
-import { ClientIdGenerator, EngineError, EventBus, Rng, botOrderPrefix, fx, toEngineError, tradingDay } from '@mm/core';
+import { BotLedger, ClientIdGenerator, EngineError, EventBus, Rng, botOrderPrefix, fx, ledgerDto, ledgerFillOf, ledgerSpecOf, toEngineError, tradingDay } from '@mm/core';
 import type {
   BookSnapshot,
   BotConfig,
+  CashFlow,
   Clock,
   Fill,
   Fixed,
@@ -54,6 +55,8 @@ export interface BotTimings {
   readonly retryMaxMs: number;
   /** Smallest gap between two grid refreshes triggered by market moves. */
   readonly minRequoteGapMs: number;
+  /** Balances, positions and margin are read over REST this often, as a check on the stream. */
+  readonly accountRefreshMs: number;
 }
 
 export const DEFAULT_TIMINGS: BotTimings = {
@@ -66,6 +69,7 @@ export const DEFAULT_TIMINGS: BotTimings = {
   retryBaseMs: 1_000,
   retryMaxMs: 60_000,
   minRequoteGapMs: 250,
+  accountRefreshMs: 30_000,
 };
 
 export interface BotOptions {
@@ -78,6 +82,8 @@ export interface BotOptions {
   /** Adapter for an external reference price (master/slave pricing), when configured. */
   readonly externalAdapter?: VenueAdapter;
   readonly timings?: Partial<BotTimings>;
+  /** STOPPED for a bot brought back from storage that is not to run: it was stopped, not never started. */
+  readonly initialState?: 'INIT' | 'STOPPED';
 }
 
 const HALT_ACTIONS = new Set(['halt']);
@@ -110,6 +116,8 @@ export class Bot {
   private lifecycle: BotState = 'INIT';
   private inst: Instrument | undefined;
   private portfolio: Portfolio | undefined;
+  /** The bot's own figures, folded over its fills (restored from storage at every sync). */
+  private ledger: BotLedger | undefined;
   private reference: ReferencePrice | undefined;
   private executor: Executor | undefined;
   private volume: VolumeLeg | undefined;
@@ -132,10 +140,9 @@ export class Bot {
   private reconciling = false;
   private storageBlockedUntil = 0;
   private storageDown = false;
-  private inventorySeeded = false;
   private dayStart = 0;
-  private dayStartEquity: Fixed | undefined;
-  private peakEquity: Fixed | undefined;
+  /** Highest net PnL of the trading day (the drawdown limit measures from it). */
+  private peakNet: Fixed | undefined;
   private lastGrid: GridResult | undefined;
   private lastError: string | undefined;
 
@@ -151,6 +158,7 @@ export class Bot {
     this.rng = new Rng(`${options.config.seed}/${options.id}`);
     this.orders = new OrderManager(botOrderPrefix(options.id));
     this.risk = new RiskMonitor(options.config.risk);
+    this.lifecycle = options.initialState ?? 'INIT';
   }
 
   // ---------------------------------------------------------------- public view
@@ -454,17 +462,17 @@ export class Bot {
   private async restoreAndReconcile(): Promise<void> {
     const inst = this.inst!;
     const now = this.clock.now();
-    const restored = await this.journal.loadState(this.id, this.dayStart);
+    const spec = ledgerSpecOf(inst, this.cfg.volume.timezone);
+    const restored = await this.journal.loadState(this.id, this.dayStart, { symbol: inst.symbol, spec });
     if (restored.halt !== undefined) {
       this.risk.restoreTrip(restored.halt);
       this.log('warn', `restored halt from before the restart: ${restored.halt.message}`);
     }
-    if (restored.dayStartEquity !== undefined) this.dayStartEquity = fx.parse(restored.dayStartEquity);
-    if (restored.peakEquity !== undefined) this.peakEquity = fx.parse(restored.peakEquity);
+    if (restored.peakNet !== undefined) this.peakNet = fx.parse(restored.peakNet);
     for (const { order, tag } of restored.liveOrders) if (this.orders.get(order.clientOrderId) === undefined) this.orders.adopt(order, tag, now);
-    for (const { fill, tag } of restored.fillsToday) {
-      if (this.orders.markTradeSeen(fill.tradeId)) this.portfolio!.applyFill(fill, tag, undefined);
-    }
+    // the stored fills are in the ledger already; remembering their trade ids keeps a replay out
+    for (const { fill } of restored.fillsToday) this.orders.markTradeSeen(fill.tradeId);
+    this.ledger = restored.ledger === undefined ? new BotLedger(spec) : BotLedger.fromJSON(spec, restored.ledger);
     this.portfolio!.setBalances(await this.adapter.balances());
     if (inst.kind === 'perp') {
       for (const p of await this.adapter.positions(inst.symbol)) this.portfolio!.setPosition(p);
@@ -518,10 +526,7 @@ export class Bot {
     if (this.lifecycle !== 'START_QUOTING') return;
     const ref = this.referenceValue();
     if (ref === undefined) return; // wait for market data
-    if (!this.inventorySeeded) {
-      this.portfolio!.seedInventory(this.portfolio!.baseTotal(), ref);
-      this.inventorySeeded = true;
-    }
+    this.openTradingDay(ref);
     this.transition('quoting');
     if (this.adapter.capabilities.deadManSwitch) this.refreshDeadMan();
     this.volume!.start();
@@ -556,6 +561,9 @@ export class Bot {
       bus.on('balances', (balances) => this.portfolio?.setBalances(balances)),
       bus.on('position', (position) => this.portfolio?.setPosition(position)),
       bus.on('margin', (margin) => this.portfolio?.setMargin(margin)),
+      bus.on('cashFlow', (flow) => {
+        if (flow.kind === 'funding' && flow.symbol === symbol) this.guard(() => this.onFunding(flow));
+      }),
       bus.on('connection', (event) => this.guard(() => this.onConnection(event))),
       bus.on('risk', (event) => {
         if (event.symbol !== undefined && event.symbol !== symbol) return;
@@ -603,7 +611,7 @@ export class Bot {
     if (managed !== undefined) this.executor!.applyEvent(fill.clientOrderId, { type: 'fill', qtyLots: fill.qtyLots, priceTicks: fill.priceTicks });
     const ref = this.referenceValue();
     this.rollTradingDay(fill.venueTime);
-    this.portfolio!.applyFill(fill, tag, ref);
+    this.ledger!.applyFill(ledgerFillOf(this.inst!, fill, tag, ref));
     const notional = fx.format(this.inst!.notional(fill.priceTicks, fill.qtyLots));
     this.events.emit('fill', { botId: this.id, venue: this.adapter.capabilities.venue, fill, tag, notional });
     if (this.config.marketMaking.refresh.fillDelayMs > 0 && tag === 'mm') {
@@ -611,7 +619,7 @@ export class Bot {
       const t = this.clock.setTimeout(() => this.guard(() => this.requote('fill delay over')), this.config.marketMaking.refresh.fillDelayMs);
       this.timers.push(t);
     }
-    const write = this.journal.recordFill(this.id, this.adapter.capabilities.venue, fill, tag).then(
+    const write = this.journal.recordFill(this.id, this.adapter.capabilities.venue, fill, tag, ref).then(
       () => undefined,
       (error: unknown) => this.onStorageFailure(error),
     );
@@ -621,6 +629,30 @@ export class Bot {
     } finally {
       this.fillWrites.delete(write);
     }
+  }
+
+  /**
+   * A funding payment on the account's position in our symbol. The account position may be
+   * shared by several bots: this bot's share is its own position's part of the account's,
+   * and the rest is the account's (recorded by the manager as unattributed).
+   */
+  private onFunding(flow: CashFlow): void {
+    const share = this.fundingShare(flow);
+    if (share === 0n || this.ledger === undefined) return;
+    this.ledger.applyCashFlow({ kind: 'funding', amount: share, venueTime: flow.venueTime });
+    this.journal.recordCashFlow({ accountId: this.cfg.accountId, venue: this.adapter.capabilities.venue, botId: this.id, flow, amount: share });
+  }
+
+  /** This bot's part of a funding payment: amount × own position / account position (same sign only). */
+  fundingShare(flow: CashFlow): Fixed {
+    const inst = this.inst;
+    const own = this.ledger?.positionQty ?? 0n;
+    const lots = this.portfolio?.position?.qtyLots ?? 0;
+    if (inst === undefined || own === 0n || lots === 0) return 0n;
+    const account = ((inst.lotsToFixed(Math.abs(lots)) * inst.multiplier) / fx.SCALE) * BigInt(Math.sign(lots));
+    if (account > 0n !== own > 0n) return 0n;
+    const part = fx.abs(own) >= fx.abs(account) ? flow.amount : fx.divInt(flow.amount * fx.abs(own), fx.abs(account), 'trunc');
+    return part;
   }
 
   private async onConnection(event: ConnectionEvent): Promise<void> {
@@ -813,7 +845,8 @@ export class Bot {
   private riskSnapshot(): RiskSnapshot {
     const now = this.clock.now();
     const ref = this.referenceValue();
-    const equity = ref === undefined || this.portfolio === undefined ? undefined : this.portfolio.equity(ref);
+    // loss and drawdown limits watch this bot's own result (its ledger), not the shared account
+    const net = ref === undefined || this.ledger === undefined ? undefined : this.ledger.netAt(ref);
     const inst = this.inst;
     const book = this.book;
     const venueMid =
@@ -834,9 +867,9 @@ export class Bot {
         : undefined;
     return {
       now,
-      equity,
-      dayStartEquity: this.dayStartEquity,
-      peakEquity: this.peakEquity,
+      equity: net,
+      dayStartEquity: this.ledger?.day(this.dayStart)?.openNet,
+      peakEquity: this.peakNet,
       lastMarketDataAt: this.lastMarketDataAt,
       reference: this.cfg.marketMaking.referencePrice.source === 'external' ? this.reference?.externalPrice(now) : undefined,
       venueMid,
@@ -847,10 +880,11 @@ export class Bot {
   private evaluateRisk(): void {
     const snapshot = this.riskSnapshot();
     if (snapshot.equity !== undefined) {
-      this.dayStartEquity ??= snapshot.equity;
-      if (this.peakEquity === undefined || snapshot.equity > this.peakEquity) this.peakEquity = snapshot.equity;
+      const open = snapshot.dayStartEquity;
+      const floor = open === undefined ? snapshot.equity : fx.max(open, snapshot.equity);
+      if (this.peakNet === undefined || floor > this.peakNet) this.peakNet = floor;
     }
-    const { tripped, cleared } = this.risk.evaluate({ ...snapshot, dayStartEquity: this.dayStartEquity, peakEquity: this.peakEquity });
+    const { tripped, cleared } = this.risk.evaluate({ ...snapshot, peakEquity: this.peakNet });
     for (const trip of tripped) this.onTrip(trip);
     for (const rule of cleared) this.emitRisk({ type: 'clear', rule, message: `${rule} cleared` });
     if (tripped.length > 0) {
@@ -929,7 +963,10 @@ export class Bot {
       // finished orders live on in the journal; a late fill for a pruned one is still counted
       this.orders.prune(this.clock.now() - 300_000);
       this.rollTradingDay(this.clock.now());
+      const ref = this.referenceValue();
+      if (ref !== undefined) this.openTradingDay(ref);
     });
+    every(this.t.accountRefreshMs, () => void this.refreshAccount());
     if (this.adapter.capabilities.deadManSwitch) every(this.t.deadManRefreshMs, () => this.lifecycle === 'RUNNING' && this.refreshDeadMan());
     this.scheduleRefresh();
   }
@@ -956,13 +993,32 @@ export class Bot {
 
   private rollTradingDay(time: number): void {
     const day = tradingDay(time, this.cfg.volume.timezone);
-    if (day.start === this.dayStart) return;
+    if (day.start <= this.dayStart) return;
     const first = this.dayStart === 0;
     this.dayStart = day.start;
-    this.portfolio?.setTradingDay(day.start);
-    if (!first) {
-      this.dayStartEquity = undefined;
-      this.peakEquity = undefined;
+    if (!first) this.peakNet = undefined;
+  }
+
+  /** Opens today in the ledger at the reference (once); the mark is stored so a rebuild opens it alike. */
+  private openTradingDay(ref: Fixed): void {
+    if (this.ledger === undefined || this.dayStart === 0) return;
+    if (this.ledger.openDay(this.dayStart, ref)) this.journal.recordDayMark(this.id, this.dayStart, ref);
+  }
+
+  /** Reads balances, positions and margin over REST: a check on what the stream keeps current. */
+  private async refreshAccount(): Promise<void> {
+    const inst = this.inst;
+    const portfolio = this.portfolio;
+    if (inst === undefined || portfolio === undefined || this.lifecycle === 'STOPPED' || this.lifecycle === 'STOPPING') return;
+    try {
+      portfolio.setBalances(await this.adapter.balances());
+      if (inst.kind === 'perp') {
+        for (const p of await this.adapter.positions(inst.symbol)) portfolio.setPosition(p);
+        const margin = await this.adapter.marginSummary();
+        if (margin !== null) portfolio.setMargin(margin);
+      }
+    } catch (error) {
+      this.log('warn', `account refresh: ${toEngineError(error).message}`);
     }
   }
 
@@ -974,11 +1030,12 @@ export class Bot {
     const p = this.portfolio;
     const dp = inst?.priceDecimals ?? 8;
     const fmt = (v: Fixed | undefined, d = 8) => (v === undefined ? undefined : fx.format(v, { decimals: d }));
-    const pnl = p !== undefined && ref !== undefined ? p.pnl(ref) : undefined;
+    const ledger = this.ledger ?? new BotLedger({ base: inst?.base ?? '', quote: inst === undefined ? '' : ledgerSpecOf(inst, this.cfg.volume.timezone).quote, timeZone: this.cfg.volume.timezone });
+    const figures = ledger.figures(ref, now);
     const equity = p !== undefined && ref !== undefined ? p.equity(ref) : undefined;
-    const vol = p?.volumeToday();
+    const traded = figures.today.maker + figures.today.taker;
     const target = fx.parse(this.cfg.volume.dailyTargetQuote);
-    const pace = this.volume?.pacing(vol?.total ?? 0n, now);
+    const pace = this.volume?.pacing(traded, now);
     const position = p?.position;
     return {
       botId: this.id,
@@ -990,24 +1047,25 @@ export class Bot {
       reference: fmt(ref, dp + 2),
       bestBid: this.book?.bids[0] === undefined || inst === undefined ? undefined : inst.ticksToPrice(this.book.bids[0].priceTicks),
       bestAsk: this.book?.asks[0] === undefined || inst === undefined ? undefined : inst.ticksToPrice(this.book.asks[0].priceTicks),
-      base: fx.format(p?.baseTotal() ?? 0n),
+      // the bot's own inventory from its fills; the account's balances are the venue's business
+      base: fx.format(figures.position),
       quote: fx.format(p?.quoteTotal() ?? 0n, { decimals: 2 }),
       equity: fmt(equity, 2),
       pnl: {
-        realized: fx.format(pnl?.realized ?? 0n, { decimals: 4 }),
-        unrealized: fx.format(pnl?.unrealized ?? 0n, { decimals: 4 }),
-        fees: fx.format(pnl?.fees ?? 0n, { decimals: 4 }),
-        net: fx.format(pnl?.net ?? 0n, { decimals: 4 }),
-        today: equity !== undefined && this.dayStartEquity !== undefined ? fx.format(equity - this.dayStartEquity, { decimals: 4 }) : undefined,
+        realized: fx.format(figures.realized, { decimals: 4 }),
+        unrealized: fx.format(figures.unrealized, { decimals: 4 }),
+        fees: fx.format(figures.fees, { decimals: 4 }),
+        net: fx.format(figures.net, { decimals: 4 }),
+        today: figures.today.net === undefined ? undefined : fx.format(figures.today.net, { decimals: 4 }),
       },
       volume: {
-        maker: fx.format(vol?.maker ?? 0n, { decimals: 2 }),
-        taker: fx.format(vol?.taker ?? 0n, { decimals: 2 }),
-        total: fx.format(vol?.total ?? 0n, { decimals: 2 }),
-        volumeLeg: fx.format(vol?.volumeLeg ?? 0n, { decimals: 2 }),
+        maker: fx.format(figures.today.maker, { decimals: 2 }),
+        taker: fx.format(figures.today.taker, { decimals: 2 }),
+        total: fx.format(traded, { decimals: 2 }),
+        volumeLeg: fx.format(figures.today.volumeLeg, { decimals: 2 }),
         target: this.cfg.volume.enabled ? this.cfg.volume.dailyTargetQuote : '0',
         expected: fx.format(this.cfg.volume.enabled ? pace?.expected ?? 0n : 0n, { decimals: 2 }),
-        progressPct: this.cfg.volume.enabled && target > 0n ? Math.round(fx.toNumber(fx.div((vol?.total ?? 0n) * 100n, target)) * 100) / 100 : 0,
+        progressPct: this.cfg.volume.enabled && target > 0n ? Math.round(fx.toNumber(fx.div(traded * 100n, target)) * 100) / 100 : 0,
       },
       openOrders: this.orders.liveCount,
       position:
@@ -1020,7 +1078,14 @@ export class Bot {
               adlQuantile: position.adlQuantile,
             }
           : undefined,
+      ledger: ledgerDto(ledger, ref, now),
+      live: true,
     };
+  }
+
+  /** The bot's ledger (undefined before its first sync). */
+  get figures(): BotLedger | undefined {
+    return this.ledger;
   }
 
   private emitStats(): void {
@@ -1094,8 +1159,8 @@ export class Bot {
       ownBook: () => this.account.ownBook(inst.symbol),
       inventory: () => this.inventoryView(),
       progress: (now) => {
-        const v = this.portfolio!.volumeToday();
-        return { tradedToday: v.total, volumeLegThisHour: this.portfolio!.volumeLegThisHour(now), feesToday: v.fees, volumeLegLossToday: fx.max(0n, v.volumeLegCost) };
+        const today = this.ledger!.figures(undefined, now).today;
+        return { tradedToday: today.maker + today.taker, volumeLegThisHour: this.ledger!.volumeLegInHour(now), feesToday: today.fees, volumeLegLossToday: fx.max(0n, today.volumeLegCost) };
       },
       mayTrade: () =>
         this.lifecycle === 'RUNNING' && !this.reconciling && this.tradingState === 'ACTIVE' && !this.risk.quotingBlocked && this.clock.now() >= this.storageBlockedUntil,

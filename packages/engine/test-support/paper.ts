@@ -53,7 +53,7 @@ export function paperSetup(options: PaperSetupOptions = {}): PaperSetup {
   const world =
     options.world ??
     new PaperWorld({ clock, seed: options.seed ?? 1, markets: options.markets ?? [SPOT_MARKET, PERP_MARKET], latency: options.latency ?? { ...ZERO_LATENCY, orderEntryMs: 5, responseMs: 5, marketDataMs: 5, privateMs: 5 }, defaultFunding: options.funding ?? { USDT: '10000', TST: '10000' }, ...options.worldOptions });
-  const journal = options.journal ?? new MemoryJournal();
+  const journal = options.journal ?? new MemoryJournal((symbol) => world.exchange.instrument(symbol));
   const venues = options.wrapAdapter === undefined ? world : wrappedVenues(world, options.wrapAdapter);
   const manager = new BotManager({ clock, journal, venues, timings: { statsIntervalMs: 5_000, ...options.timings } });
   world.start();

@@ -59,6 +59,7 @@ CREATE TABLE "ledger_snapshots" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "bot_stats" ADD COLUMN "pnl_net_high" numeric(38, 18);--> statement-breakpoint
 ALTER TABLE "fills" ADD COLUMN "base_qty" numeric(38, 18);--> statement-breakpoint
 ALTER TABLE "fills" ADD COLUMN "reference" numeric(38, 18);--> statement-breakpoint
 ALTER TABLE "cash_flows" ADD CONSTRAINT "cash_flows_bot_id_bots_id_fk" FOREIGN KEY ("bot_id") REFERENCES "public"."bots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -7,8 +7,8 @@ export function dec(value: string): string {
   return fx.format(fx.parse(value));
 }
 
-export function decOrNull(value: string | null): string | null {
-  return value === null ? null : dec(value);
+export function decOrNull(value: string | null | undefined): string | null {
+  return value === null || value === undefined ? null : dec(value);
 }
 
 export function decOrUndefined(value: string | null | undefined): string | undefined {

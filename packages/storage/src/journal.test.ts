@@ -136,7 +136,7 @@ for (const backend of BACKENDS) {
       assert.equal(hours.reduce((n, h) => n + h.fills, 0), 1_000);
     });
 
-    test('loadState returns live orders, today\'s fills, the newest fill time, the halt and equity marks', async () => {
+    test('loadState returns live orders, today\'s fills, the newest fill time, the halt and the day\'s net PnL peak', async () => {
       const dayStart = Math.floor(1_700_000_000_000 / DAY) * DAY;
       const live1 = order({}, dayStart + 1_000);
       const live2 = order({ side: 'sell', priceTicks: 5_000_100, reduceOnly: true }, dayStart + 2_000);
@@ -150,15 +150,14 @@ for (const backend of BACKENDS) {
       await Promise.all([yesterday, today1, today2].map((f) => storage.journal.recordFill(botId, 'sim', f, 'volume')));
       const trip = { rule: 'daily_loss' as const, value: '-120', limit: '-100', action: 'halt' as const, message: 'daily loss limit', at: dayStart + 30_000 };
       storage.journal.recordHalt(botId, trip);
-      // stats: equity 1000 with 12.5 made today → the day started at 987.5; the peak was 1010
-      for (const [at, equity, today] of [
-        [dayStart - 5_000, '2000', '0'],
+      // stats: the net PnL peaked at 22.5 today (yesterday's 50 does not count)
+      for (const [at, equity, net] of [
+        [dayStart - 5_000, '2000', '50'],
         [dayStart + 1_000, '1010', '22.5'],
         [dayStart + 12_000, '1000', '12.5'],
       ] as const) {
-        storage.journal.recordStats({ botId, at, equity, pnl: { realized: '1', unrealized: '0', fees: '0.1', net: '0.9', today }, volume: { total: '100' } });
+        storage.journal.recordStats({ botId, at, equity, pnl: { realized: '1', unrealized: '0', fees: '0.1', net, today: '0' }, volume: { total: '100' } });
       }
-
       const state = await storage.journal.loadState(botId, dayStart);
       assert.deepEqual(state.liveOrders.map((o) => o.order.clientOrderId).sort(), [live1.clientOrderId, live2.clientOrderId].sort());
       const restored = state.liveOrders.find((o) => o.order.clientOrderId === live2.clientOrderId)!;
@@ -168,8 +167,7 @@ for (const backend of BACKENDS) {
       assert.ok(state.fillsToday.every((f) => f.tag === 'volume'));
       assert.equal(state.lastFillTime, today2.venueTime);
       assert.deepEqual(state.halt, trip);
-      assert.equal(state.dayStartEquity, '987.5');
-      assert.equal(state.peakEquity, '1010');
+      assert.equal(state.peakNet, '22.5');
 
       storage.journal.recordHalt(botId, undefined);
       const cleared = await storage.journal.loadState(botId, dayStart);

@@ -194,7 +194,7 @@ export function riskRow(e: RiskEventInput): typeof riskEvents.$inferInsert {
 
 const decOrNull = (v: string | undefined) => (v === undefined ? null : fx.tryParse(v) === undefined ? null : fmt(fx.parse(v)));
 
-export function statsRow(s: StatsInput, equityHigh: string | undefined): typeof botStats.$inferInsert {
+export function statsRow(s: StatsInput, equityHigh: string | undefined, pnlNetHigh?: string): typeof botStats.$inferInsert {
   return {
     botId: s.botId,
     at: new Date(s.at),
@@ -206,6 +206,7 @@ export function statsRow(s: StatsInput, equityHigh: string | undefined): typeof 
     quote: decOrNull(s.quote),
     reference: decOrNull(s.reference),
     pnlNet: decOrNull(s.pnl?.net),
+    pnlNetHigh: decOrNull(pnlNetHigh ?? s.pnl?.net),
     pnlRealized: decOrNull(s.pnl?.realized),
     pnlUnrealized: decOrNull(s.pnl?.unrealized),
     pnlToday: decOrNull(s.pnl?.today),

@@ -226,6 +226,8 @@ export const botStats = pgTable(
     quote: decimal('quote'),
     reference: decimal('reference'),
     pnlNet: decimal('pnl_net'),
+    /** Highest net PnL among the snapshots this row stands for (the drawdown limit's peak). */
+    pnlNetHigh: decimal('pnl_net_high'),
     pnlRealized: decimal('pnl_realized'),
     pnlUnrealized: decimal('pnl_unrealized'),
     pnlToday: decimal('pnl_today'),

@@ -76,7 +76,7 @@ export async function runBacktest(spec: BacktestSpec, options: BacktestOptions):
     defaultFunding: spec.funding ?? DEFAULT_FUNDING,
   });
   const config = botConfigSchema.parse({ ...spec.bot, accountId: 'backtest', seed: options.seed });
-  const journal = new MemoryJournal();
+  const journal = new MemoryJournal((symbol) => world.exchange.instrument(symbol));
   // a stats sample per simulated minute is plenty for drawdown and inventory range
   const manager = new BotManager({ clock, journal, venues: world, timings: { statsIntervalMs: 60_000 } });
   const bot = await manager.add('backtest', config);

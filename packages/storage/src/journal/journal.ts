@@ -36,6 +36,7 @@ interface StatsSampler {
   lastWrittenAt: number;
   pending: StatsInput | undefined;
   high: bigint | undefined;
+  highNet: bigint | undefined;
 }
 
 export class StorageJournal implements BotJournal {
@@ -181,7 +182,12 @@ export class StorageJournal implements BotJournal {
     await this.queue.flush();
     const dayStart = new Date(tradingDayStart);
     const restored = await this.ctx.run('load bot state', async (db) => {
-      const [live, today, [last], [bot], [mark], [peak]] = await Promise.all([
+      const [[last]] = await Promise.all([db.select({ t: max(fills.venueTime) }).from(fills).where(eq(fills.botId, botId))]);
+      const lastTime = last?.t == null ? undefined : new Date(last.t).getTime();
+      // today's fills and those just before the newest one: a restart re-imports from there, and
+      // every trade id it gets back must be known as already booked
+      const since = new Date(Math.min(tradingDayStart, lastTime === undefined ? tradingDayStart : lastTime - 60_000));
+      const [live, today, [bot], [peak]] = await Promise.all([
         db
           .select()
           .from(orders)
@@ -190,36 +196,22 @@ export class StorageJournal implements BotJournal {
         db
           .select()
           .from(fills)
-          .where(and(eq(fills.botId, botId), gte(fills.venueTime, dayStart)))
+          .where(and(eq(fills.botId, botId), gte(fills.venueTime, since)))
           .orderBy(asc(fills.venueTime), asc(fills.id)),
-        db.select({ t: max(fills.venueTime) }).from(fills).where(eq(fills.botId, botId)),
         db.select({ halt: bots.halt }).from(bots).where(eq(bots.id, botId)),
         db
-          .select({ equity: botStats.equity, today: botStats.pnlToday })
-          .from(botStats)
-          .where(and(eq(botStats.botId, botId), gte(botStats.at, dayStart), isNotNull(botStats.equity), isNotNull(botStats.pnlToday)))
-          .orderBy(desc(botStats.at), desc(botStats.id))
-          .limit(1),
-        db
-          .select({ high: max(botStats.equityHigh) })
+          .select({ high: max(botStats.pnlNetHigh) })
           .from(botStats)
           .where(and(eq(botStats.botId, botId), gte(botStats.at, dayStart))),
       ]);
       if (bot === undefined) throw new EngineError('NOT_FOUND', `bot ${botId} is not in the database`);
-      const lastTime = last?.t ?? null;
       const state: BotRestoreState = {
         liveOrders: live.map(orderRecordFrom),
         fillsToday: today.map(fillFrom),
-        lastFillTime: lastTime === null ? undefined : new Date(lastTime).getTime(),
+        lastFillTime: lastTime,
         halt: (bot.halt ?? undefined) as HaltTrip | undefined,
       };
-      const dayStartEquity = mark?.equity != null && mark.today != null ? fx.format(fx.parse(mark.equity) - fx.parse(mark.today)) : undefined;
-      const peakEquity = peak?.high != null ? fx.format(fx.parse(String(peak.high))) : undefined;
-      return {
-        ...state,
-        ...(dayStartEquity === undefined ? {} : { dayStartEquity }),
-        ...(peakEquity === undefined ? {} : { peakEquity }),
-      };
+      return peak?.high == null ? state : { ...state, peakNet: fx.format(fx.parse(String(peak.high))) };
     });
     if (ledgerRequest === undefined) return restored;
     const ledger = await this.ledger.load(botId, ledgerRequest.symbol, ledgerRequest.spec);
@@ -244,11 +236,13 @@ export class StorageJournal implements BotJournal {
     if (this.ctx.closed) return;
     let s = this.samplers.get(stats.botId);
     if (s === undefined) {
-      s = { lastWrittenAt: Number.NEGATIVE_INFINITY, pending: undefined, high: undefined };
+      s = { lastWrittenAt: Number.NEGATIVE_INFINITY, pending: undefined, high: undefined, highNet: undefined };
       this.samplers.set(stats.botId, s);
     }
     const equity = stats.equity === undefined ? undefined : fx.tryParse(stats.equity);
     if (equity !== undefined && (s.high === undefined || equity > s.high)) s.high = equity;
+    const net = stats.pnl === undefined ? undefined : fx.tryParse(stats.pnl.net);
+    if (net !== undefined && (s.highNet === undefined || net > s.highNet)) s.highNet = net;
     s.pending = stats;
     if (stats.at - s.lastWrittenAt >= this.statsIntervalMs) this.writePendingStats(stats.botId);
   }
@@ -284,10 +278,11 @@ export class StorageJournal implements BotJournal {
     for (const [id, s] of this.samplers) {
       if (botId !== undefined && id !== botId) continue;
       if (s.pending === undefined) continue;
-      this.queue.push({ kind: 'stats', botId: id, row: statsRow(s.pending, s.high === undefined ? undefined : fx.format(s.high)) });
+      this.queue.push({ kind: 'stats', botId: id, row: statsRow(s.pending, s.high === undefined ? undefined : fx.format(s.high), s.highNet === undefined ? undefined : fx.format(s.highNet)) });
       s.lastWrittenAt = s.pending.at;
       s.pending = undefined;
       s.high = undefined;
+      s.highNet = undefined;
     }
   }
 

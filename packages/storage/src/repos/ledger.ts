@@ -116,7 +116,7 @@ export class LedgerRepo {
       const settledMarks = takeWhile(marks, (m) => m.settled);
       foldInto(ledger, toLedgerFills(settledFills), settledFlows, settledMarks);
       const settledRows = settledFills.length + settledFlows.length + settledMarks.length;
-      if (settledRows >= SNAPSHOT_AFTER_ROWS || (!usable && settledRows > 0)) {
+      if (settledRows >= SNAPSHOT_AFTER_ROWS || !usable) {
         const row = {
           botId,
           symbol,
@@ -132,6 +132,12 @@ export class LedgerRepo {
       foldInto(ledger, toLedgerFills(fillRows.slice(settledFills.length)), flows.slice(settledFlows.length), marks.slice(settledMarks.length));
       return ledger;
     });
+  }
+
+  /** The symbol and currencies of the bot's stored ledger (written at its first sync), if any. */
+  async storedSpec(botId: string): Promise<{ symbol: string; spec: LedgerSpec } | undefined> {
+    const [row] = await this.ctx.run('read ledger spec', (db) => db.select({ symbol: ledgerSnapshots.symbol, spec: ledgerSnapshots.spec }).from(ledgerSnapshots).where(eq(ledgerSnapshots.botId, botId)));
+    return row === undefined ? undefined : { symbol: row.symbol, spec: row.spec };
   }
 
   /** The last reference price the bot's stats recorded: what a stopped bot's position is valued at. */
