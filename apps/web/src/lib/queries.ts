@@ -17,6 +17,7 @@ import type {
   FillDto,
   HealthDto,
   InstrumentDto,
+  LedgerOverviewDto,
   MarketSnapshotDto,
   OrderDto,
   Page,
@@ -47,6 +48,7 @@ export const keys = {
   risk: (id: string) => ['risk', id] as const,
   volume: (id: string) => ['volume', id] as const,
   stats: (id: string) => ['stats', id] as const,
+  ledger: ['ledger'] as const,
   book: (id: string) => ['book', id] as const,
   versions: (id: string) => ['config-versions', id] as const,
   accounts: ['accounts'] as const,
@@ -149,6 +151,11 @@ export function useStatsHistory(id: string) {
     queryFn: () => api.get<StatsPointDto[]>(`/api/bots/${encodeURIComponent(id)}/stats`, { from: Date.now() - 24 * 3_600_000 }),
     refetchInterval: 60_000,
   });
+}
+
+/** Σ bots + unattributed per account against the venue, and totals per quote asset; polled (not streamed). */
+export function useLedger() {
+  return useQuery({ queryKey: keys.ledger, queryFn: () => api.get<LedgerOverviewDto>('/api/ledger'), refetchInterval: 3_000 });
 }
 
 export function useConfigVersions(id: string | undefined) {
@@ -270,6 +277,7 @@ export function useDeleteBot() {
     onSuccess: (_r, id) => {
       qc.setQueryData<BotSummaryDto[]>(keys.bots, (list) => list?.filter((b) => b.id !== id));
       qc.removeQueries({ queryKey: keys.bot(id) });
+      void qc.invalidateQueries({ queryKey: keys.ledger });
     },
   });
 }

@@ -1,9 +1,11 @@
 // Every bot in one table, live: state, risk, price, inventory, PnL, volume against target,
 // open orders, and the actions per bot and for all bots. Rows re-render only when their bot does.
+// Each row's figures are that bot's own ledger; the totals come from GET /api/ledger (Σ bots and
+// the unattributed activity per quote asset), never from adding account-level figures per bot.
 import { memo, useMemo } from 'react';
 import type { BotAction, BotSummaryDto } from '@mm/core';
 import { errorMessage } from '../lib/api.ts';
-import { useAllBotsAction, useBots } from '../lib/queries.ts';
+import { useAllBotsAction, useBots, useLedger } from '../lib/queries.ts';
 import { Link } from '../lib/router.tsx';
 import { dec, decimalsOf, isPositive, mid, percentOf, sum } from '../lib/format.ts';
 import { chartNumber } from '../lib/chart-number.ts';
@@ -13,15 +15,20 @@ import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
 import { Progress } from '../ui/progress.tsx';
 import { BotStatePill, ModeBadge, RiskPill } from '../ui/status.tsx';
 import { BotActions } from './bot-actions.tsx';
+import { LedgerPanel, totalWithUnattributed } from './ledger-overview.tsx';
+import type { LedgerTotals } from './ledger-overview.tsx';
 
 export function OverviewPage() {
   const bots = useBots();
   const list = useMemo(() => [...(bots.data ?? [])].sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name)), [bots.data]);
   return (
-    <Panel title="Bots" id="bots" actions={<BulkActions bots={list} />} bodyClassName="overflow-x-auto">
-      {bots.isError ? <ErrorText>{errorMessage(bots.error)}</ErrorText> : null}
-      {bots.isPending ? <Empty>loading…</Empty> : list.length === 0 ? <Empty>No bots yet. Create one to start quoting on paper.</Empty> : <BotTable bots={list} />}
-    </Panel>
+    <div className="flex flex-col gap-[var(--gap)]">
+      <Panel title="Bots" id="bots" actions={<BulkActions bots={list} />} bodyClassName="overflow-x-auto">
+        {bots.isError ? <ErrorText>{errorMessage(bots.error)}</ErrorText> : null}
+        {bots.isPending ? <Empty>loading…</Empty> : list.length === 0 ? <Empty>No bots yet. Create one to start quoting on paper.</Empty> : <BotTable bots={list} />}
+      </Panel>
+      <LedgerPanel />
+    </div>
   );
 }
 
@@ -84,11 +91,14 @@ function BotTable({ bots }: { bots: readonly BotSummaryDto[] }) {
           <th scope="col" className="num">
             Mid
           </th>
-          <th scope="col" className="num">
-            Inventory base / quote
+          <th scope="col" className="num" title="The bot's own position from its fills; below, the account's holdings">
+            Position / account
           </th>
           <th scope="col" className="num">
             PnL today
+          </th>
+          <th scope="col" className="num" title="All-time net of the bot's own fills: realized + unrealized − fees + funding">
+            Net
           </th>
           <th scope="col" className="min-w-[13rem]">
             Volume today / target
@@ -145,16 +155,29 @@ const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
       <td className="num" data-col="mid">
         {dec(price, { maxDecimals: Math.max(priceDecimals + 1, 2) })}
       </td>
-      <td className="num">
-        {s?.position ? (
-          <span title="position (perp)">{dec(s.position.qty, { maxDecimals: 4 })}</span>
-        ) : (
-          <>
-            {dec(s?.base, { maxDecimals: 4 })} <span className="text-mute">/</span> {dec(s?.quote, { decimals: 2 })}
-          </>
-        )}
+      <td className="num" data-col="position">
+        <span title="the bot's own position, from its fills">{dec(s?.ledger?.position, { maxDecimals: 4 })}</span>
+        <div className="text-[0.8em] text-mute" title="the account's holdings, shared by every bot on it">
+          {s?.position ? (
+            <>acct pos {dec(s.position.qty, { maxDecimals: 4 })}</>
+          ) : (
+            <>
+              acct {dec(s?.base, { maxDecimals: 4 })} / {dec(s?.quote, { decimals: 2 })}
+            </>
+          )}
+        </div>
       </td>
-      <td className="num">{dec(s?.pnl.today ?? s?.pnl.net, { decimals: 2, sign: true })}</td>
+      <td className="num" data-col="today" title={s && s.pnl.today === undefined ? 'no opening mark for today yet' : undefined}>
+        {dec(s?.pnl.today, { decimals: 2, sign: true })}
+      </td>
+      <td className="num" data-col="net">
+        {dec(s?.pnl.net, { decimals: 2, sign: true })}
+        {s && !s.live ? (
+          <div className="text-[0.8em] text-mute" title="The bot is not running: its figures are the stored ones, valued at the last stored mark">
+            last mark
+          </div>
+        ) : null}
+      </td>
       <td>
         <div className="flex items-baseline justify-between gap-2">
           <span>{dec(s?.volume.total, { decimals: 0 })}</span>
@@ -173,37 +196,90 @@ const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
   );
 });
 
+/** One footer block per quote asset: Σ bots, the unattributed activity, and the total of both. */
 function Totals({ bots }: { bots: readonly BotSummaryDto[] }) {
-  const running = bots.filter((b) => b.state === 'RUNNING').length;
-  const stats = bots.map((b) => b.stats);
-  const pnl = sum(stats.map((s) => s?.pnl.today ?? s?.pnl.net));
-  const volume = sum(stats.map((s) => s?.volume.total));
-  const target = sum(stats.map((s) => s?.volume.target));
-  const orders = stats.reduce((n, s) => n + (s?.openOrders ?? 0), 0);
-  const pct = percentOf(volume, target);
+  const ledger = useLedger();
+  const totals = ledger.data?.totals ?? [];
+  const quotes = [...new Set([...totals.map((t) => t.quoteAsset), ...bots.map((b) => b.quoteAsset).filter((q) => q !== '')])];
+  const unattributedFills = new Map<string, number>();
+  for (const a of ledger.data?.accounts ?? []) unattributedFills.set(a.quoteAsset, (unattributedFills.get(a.quoteAsset) ?? 0) + a.unattributed.fills);
+  const missing = ledger.isPending ? '…' : '—';
+  const missingTitle = ledger.isError ? `ledger unavailable: ${errorMessage(ledger.error)}` : undefined;
   return (
     <tfoot>
-      <tr className="border-t border-line-strong font-semibold" aria-label="Totals">
-        <td>Total</td>
+      {quotes.length === 0 ? <TotalsRows quote="" group={bots} t={undefined} fills={0} missing={missing} missingTitle={missingTitle} /> : null}
+      {quotes.map((q) => (
+        <TotalsRows key={q} quote={q} group={bots.filter((b) => b.quoteAsset === q)} t={totals.find((t) => t.quoteAsset === q)} fills={unattributedFills.get(q) ?? 0} missing={missing} missingTitle={missingTitle} />
+      ))}
+    </tfoot>
+  );
+}
+
+function TotalsRows({ quote, group, t, fills, missing, missingTitle }: { quote: string; group: readonly BotSummaryDto[]; t: LedgerTotals | undefined; fills: number; missing: string; missingTitle: string | undefined }) {
+  const running = group.filter((b) => b.state === 'RUNNING').length;
+  const stats = group.map((b) => b.stats);
+  const target = sum(stats.map((s) => s?.volume.target));
+  const orders = stats.reduce((n, s) => n + (s?.openOrders ?? 0), 0);
+  const volume = t?.volumeToday;
+  const pct = percentOf(volume, target);
+  const money = (v: string | undefined) => (t ? dec(v, { decimals: 2, sign: true }) : <span title={missingTitle}>{missing}</span>);
+  const q = quote ? ` ${quote}` : '';
+  return (
+    <>
+      <tr className="border-t border-line-strong font-semibold" aria-label={`Totals${q}`}>
+        <td className="whitespace-nowrap">
+          Σ bots<span className="font-normal text-dim">{q}</span>
+        </td>
         <td colSpan={3} className="text-dim">
-          {bots.length} bots
+          {group.length} bots
         </td>
         <td className="text-dim">{running} running</td>
-        <td className="text-dim">{bots.filter((b) => b.tradingState !== 'ACTIVE').length} limited</td>
+        <td className="text-dim">{group.filter((b) => b.tradingState !== 'ACTIVE').length} limited</td>
         <td />
         <td />
-        <td className="num">{dec(pnl, { decimals: 2, sign: true })}</td>
+        <td className="num" data-col="today">
+          {money(t?.netToday)}
+        </td>
+        <td className="num" data-col="net">
+          {money(t?.net)}
+        </td>
         <td>
           <div className="flex items-baseline justify-between gap-2">
-            <span>{dec(volume, { decimals: 0 })}</span>
+            <span>{t ? dec(volume, { decimals: 0 }) : missing}</span>
             <span className="text-mute">/ {dec(target, { decimals: 0 })}</span>
             <span className="w-12 text-right text-dim">{pct === undefined ? '—' : `${pct}%`}</span>
           </div>
-          <Progress pct={chartNumber(pct) ?? 0} label="Volume of all bots against today's targets" className="mt-1" />
+          <Progress pct={chartNumber(pct) ?? 0} label={`Volume of all bots${q} against today's targets`} className="mt-1" />
         </td>
         <td className="num">{orders}</td>
         <td />
       </tr>
-    </tfoot>
+      <tr aria-label={`Unattributed${q}`} className="text-dim">
+        <td className="whitespace-nowrap">
+          + unattributed<span className="text-mute">{q}</span>
+        </td>
+        <td colSpan={7} className="text-mute">
+          {t ? `${fills} ${fills === 1 ? 'fill' : 'fills'} no bot placed, funding and transfers on the accounts` : ''}
+        </td>
+        <td />
+        <td className="num" data-col="net">
+          {money(t?.unattributed)}
+        </td>
+        <td colSpan={3} />
+      </tr>
+      <tr aria-label={`Total${q}`} className="font-semibold">
+        <td className="whitespace-nowrap">
+          = total<span className="font-normal text-dim">{q}</span>
+        </td>
+        <td colSpan={7} className="font-normal text-mute">
+          bots and unattributed activity, each fill counted once
+        </td>
+        <td />
+        <td className="num" data-col="net">
+          {money(t ? totalWithUnattributed(t) : undefined)}
+        </td>
+        <td colSpan={3} />
+      </tr>
+    </>
   );
 }
