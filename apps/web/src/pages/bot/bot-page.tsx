@@ -1,5 +1,6 @@
 // One bot, everything the engine knows about it: header with actions, key figures, price chart
-// with our levels, order book, open orders, fills, inventory and PnL, hourly volume, risk, log.
+// with our levels, order book, its ledger (PnL from its own fills), open orders, fills, inventory
+// and PnL chart, hourly volume, risk, log. A stopped bot shows its stored figures.
 import { Suspense, lazy, useEffect } from 'react';
 import type { BotDetailDto } from '@mm/core';
 import { errorMessage } from '../../lib/api.ts';
@@ -17,6 +18,7 @@ import { OpenOrdersPanel } from './orders-panel.tsx';
 import { FillsPanel } from './fills-panel.tsx';
 import { VolumePanel } from './volume-panel.tsx';
 import { RiskPanel } from './risk-panel.tsx';
+import { LedgerPanel, NotLiveNote } from './ledger-panel.tsx';
 import { EventLog } from '../event-log.tsx';
 
 // the charts (lightweight-charts) load in their own chunk
@@ -47,11 +49,7 @@ export default function BotPage({ botId }: { botId: string }) {
         <BookLadder botId={b.id} reference={b.stats?.reference} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
       </div>
       <div className="grid gap-[var(--gap)] xl:grid-cols-2">
-        <OpenOrdersPanel botId={b.id} reference={b.stats?.reference} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
-        <VolumePanel botId={b.id} />
-      </div>
-      <div className="grid gap-[var(--gap)] xl:grid-cols-2">
-        <FillsPanel botId={b.id} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
+        <LedgerPanel bot={b} />
         <Panel title="Inventory and PnL" id="history">
           <Suspense fallback={<div className="h-[300px]" />}>
             <HistoryChart bot={b} />
@@ -59,11 +57,16 @@ export default function BotPage({ botId }: { botId: string }) {
         </Panel>
       </div>
       <div className="grid gap-[var(--gap)] xl:grid-cols-2">
-        <RiskPanel bot={b} />
-        <Panel title="Event log" id="log" bodyClassName="p-0">
-          <EventLog scope={b.id} height="24rem" />
-        </Panel>
+        <OpenOrdersPanel botId={b.id} reference={b.stats?.reference} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
+        <VolumePanel botId={b.id} />
       </div>
+      <div className="grid gap-[var(--gap)] xl:grid-cols-2">
+        <FillsPanel botId={b.id} priceDecimals={priceDecimals} qtyDecimals={qtyDecimals} />
+        <RiskPanel bot={b} />
+      </div>
+      <Panel title="Event log" id="log" bodyClassName="p-0">
+        <EventLog scope={b.id} height="24rem" />
+      </Panel>
     </div>
   );
 }
@@ -108,7 +111,15 @@ function BotHeader({ bot }: { bot: BotDetailDto }) {
           variant="danger"
           ariaLabel={`Delete ${bot.name}`}
           title={`Delete ${bot.name}?`}
-          description={stopped ? 'The bot is archived and leaves the overview. Its orders, fills and events stay in the history.' : 'The bot is stopped first: all its open orders are cancelled. Then it is archived; its orders, fills and events stay in the history.'}
+          description={
+            <>
+              {stopped ? null : <p className="mb-2">The bot is stopped first: all its open orders on {bot.symbol} are cancelled.</p>}
+              <p>
+                Then it is archived: it leaves the overview and its page, and with it its figures (PnL, fees, volume, position) and its history (orders, fills, charts) leave the dashboard. The stored
+                records stay in the database.
+              </p>
+            </>
+          }
           confirmLabel="Delete bot"
           onConfirm={async () => {
             await del.mutateAsync(bot.id);
@@ -124,21 +135,33 @@ function BotHeader({ bot }: { bot: BotDetailDto }) {
 
 function KeyFigures({ bot }: { bot: BotDetailDto }) {
   const s = bot.stats;
-  const base = bot.instrument?.base ?? 'base';
-  const quote = bot.instrument?.quote ?? 'quote';
+  const l = s?.ledger;
+  const base = bot.instrument?.base ?? (bot.baseAsset || 'base');
+  const quote = bot.instrument?.quote ?? (bot.quoteAsset || 'quote');
   const priceDecimals = stepDecimals(bot.instrument?.tickSize) ?? 4;
+  const live = s?.live ?? false;
   return (
     <section aria-label="Key figures" className="border border-line bg-panel px-4 py-3">
+      {s && !live ? (
+        <p className="mb-2 flex flex-wrap items-center gap-2">
+          <BotStatePill state={bot.state} />
+          <NotLiveNote bot={bot} />
+        </p>
+      ) : null}
       <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4 lg:grid-cols-8">
-        <Stat label="Mid" sub={`ref ${dec(s?.reference, { maxDecimals: priceDecimals + 2 })}`}>
+        <Stat label="Mid" sub={live ? `ref ${dec(s?.reference, { maxDecimals: priceDecimals + 2 })}` : `last mark ${dec(l?.mark ?? s?.reference, { maxDecimals: priceDecimals + 2 })}`}>
           {dec(mid(s?.bestBid, s?.bestAsk), { maxDecimals: priceDecimals + 1 })}
         </Stat>
         <Stat label="Bid / Ask">
           <span className="text-buy">{dec(s?.bestBid, { decimals: priceDecimals })}</span> <span className="text-mute">/</span> <span className="text-sell">{dec(s?.bestAsk, { decimals: priceDecimals })}</span>
         </Stat>
-        <Stat label={`Inventory ${base}`}>{s?.position ? dec(s.position.qty) : dec(s?.base, { maxDecimals: 6 })}</Stat>
-        <Stat label={`Inventory ${quote}`}>{dec(s?.quote, { decimals: 2 })}</Stat>
-        <Stat label="Equity" sub={quote}>
+        <Stat label={`Position ${base}`} sub={`account ${s?.position ? dec(s.position.qty) : dec(s?.base, { maxDecimals: 6 })}`}>
+          {dec(l?.position, { maxDecimals: 6 })}
+        </Stat>
+        <Stat label={`Account ${quote}`} sub="shared by the account's bots">
+          {dec(s?.quote, { decimals: 2 })}
+        </Stat>
+        <Stat label="Account equity" sub={quote}>
           {dec(s?.equity, { decimals: 2 })}
         </Stat>
         <Stat label="PnL today" sub={`net ${dec(s?.pnl.net, { decimals: 2, sign: true })}`}>
@@ -150,8 +173,8 @@ function KeyFigures({ bot }: { bot: BotDetailDto }) {
         <Stat label="Open orders">{s?.openOrders ?? '—'}</Stat>
         {s?.position ? (
           <>
-            <Stat label="Entry price">{dec(s.position.entryPrice)}</Stat>
-            <Stat label="Unrealized">{dec(s.position.unrealizedPnl, { decimals: 2, sign: true })}</Stat>
+            <Stat label="Venue entry">{dec(s.position.entryPrice)}</Stat>
+            <Stat label="Venue unrealized">{dec(s.position.unrealizedPnl, { decimals: 2, sign: true })}</Stat>
             <Stat label="Liquidation">{dec(s.position.liquidationPrice)}</Stat>
             <Stat label="ADL quantile">{s.position.adlQuantile ?? '—'}</Stat>
           </>
