@@ -22,6 +22,7 @@ import { hashPassword } from './auth/passwords.ts';
 import { SESSION_COOKIE, SessionStore } from './auth/sessions.ts';
 import type { ActiveSession } from './auth/sessions.ts';
 import { BotService } from './bots/service.ts';
+import { LedgerService } from './ledger/service.ts';
 import { allowedOrigins, loadEnv } from './env.ts';
 import type { ServerEnv } from './env.ts';
 import { accountRoutes } from './http/account-routes.ts';
@@ -118,7 +119,7 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     if (e.level === 'error') logger.error({ botId: e.botId }, e.message);
   });
 
-  const bots = new BotService(storage, manager, registry);
+  const bots = new BotService(storage, manager, registry, new LedgerService(storage, manager, registry));
   await firstRun(env, storage, logger);
 
   // one logger for everything; typed as Fastify's base logger so the instance keeps default generics

@@ -193,6 +193,11 @@ export class Bot {
     }
   }
 
+  /** True while risk or storage keeps the bot from quoting. */
+  get quotingBlocked(): boolean {
+    return this.risk.quotingBlocked || this.storageDown;
+  }
+
   get instrument(): Instrument | undefined {
     return this.inst;
   }
@@ -1042,7 +1047,7 @@ export class Bot {
       at: now,
       state: this.lifecycle,
       tradingState: this.tradingState,
-      quotingBlocked: this.risk.quotingBlocked || this.storageDown,
+      quotingBlocked: this.quotingBlocked,
       symbol: this.cfg.symbol,
       reference: fmt(ref, dp + 2),
       bestBid: this.book?.bids[0] === undefined || inst === undefined ? undefined : inst.ticksToPrice(this.book.bids[0].priceTicks),

@@ -50,6 +50,8 @@ export function statsDto(s: BotStatsSnapshot): BotStatsDto {
     volume: s.volume,
     openOrders: s.openOrders,
     position: s.position,
+    ledger: s.ledger,
+    live: s.live,
   };
 }
 

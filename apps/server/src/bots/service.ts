@@ -7,7 +7,7 @@ import type { Bot, BotManager } from '@mm/engine';
 import type { Account, BotRecord, Storage } from '@mm/storage';
 import { validationError } from '../http/route.ts';
 import type { VenueRegistry } from '../venues/registry.ts';
-import { statsDto } from './dto.ts';
+import type { LedgerService } from '../ledger/service.ts';
 
 export interface Actor {
   readonly user: string;
@@ -22,6 +22,7 @@ export class BotService {
     private readonly storage: Storage,
     private readonly manager: BotManager,
     private readonly registry: VenueRegistry,
+    readonly ledger: LedgerService,
   ) {}
 
   // ---------------------------------------------------------------- boot
@@ -30,7 +31,8 @@ export class BotService {
   async restore(log: (message: string) => void): Promise<void> {
     for (const record of await this.storage.bots.list()) {
       try {
-        await this.manager.add(record.id, record.config);
+        // a bot that is not to run is STOPPED, as it was before the restart, with all its figures
+        await this.manager.add(record.id, record.config, record.desiredState === 'stopped' ? 'STOPPED' : 'INIT');
         if (record.desiredState !== 'stopped') {
           void this.startBot(record.id, record.desiredState === 'paused');
           log(`resuming bot ${record.name} (${record.desiredState})`);
@@ -72,7 +74,7 @@ export class BotService {
     const account = await this.account(record.accountId);
     const bot = this.manager.has(record.id) ? this.manager.get(record.id) : undefined;
     // one snapshot per summary: stats() computes PnL, equity and pacing afresh on every call
-    const stats = bot?.stats();
+    const stats = await this.ledger.stats(record).catch(() => undefined);
     return {
       id: record.id,
       name: record.name,
@@ -86,10 +88,10 @@ export class BotService {
       mode: record.mode,
       state: bot?.state ?? 'STOPPED',
       tradingState: bot?.tradingState ?? (record.halt !== undefined ? 'HALTED' : 'ACTIVE'),
-      quotingBlocked: stats?.quotingBlocked ?? false,
+      quotingBlocked: bot?.quotingBlocked ?? false,
       desiredState: record.desiredState,
       error: bot?.error,
-      stats: stats === undefined || bot?.instrument === undefined ? undefined : statsDto(stats),
+      stats,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
     };
@@ -146,6 +148,7 @@ export class BotService {
     await this.storage.bots.require(id);
     if (this.manager.has(id)) await this.manager.remove(id);
     await this.storage.bots.archive(id);
+    this.ledger.invalidate(id);
     for (const listener of this.removedListeners) listener(id);
   }
 
@@ -214,6 +217,9 @@ export class BotService {
   private async startBot(id: string, thenPause: boolean): Promise<void> {
     const bot = this.manager.get(id);
     try {
+      // the account's reconciliation starts before its first bot trades
+      await this.ledger.ensureBaseline(bot.config.accountId).catch(() => undefined);
+      this.ledger.invalidate(id);
       await bot.start();
       if (thenPause && (bot.state === 'RUNNING' || bot.state === 'START_QUOTING')) await bot.pause('restored paused');
     } catch {

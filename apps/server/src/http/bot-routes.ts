@@ -53,6 +53,29 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
     handler: async ({ body }) => ({ ok: true, config: await bots.validate(body) }),
   });
 
+  routes.add({
+    method: 'GET',
+    url: '/api/ledger',
+    summary: 'Totals over every bot\'s ledger, and per account: bots + unattributed activity against the account\'s own change',
+    tag: 'bots',
+    response: 'LedgerOverviewDto',
+    handler: async () => bots.ledger.overview(await storage.bots.list()),
+  });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/bots/:id/ledger.csv',
+    summary: 'The bot\'s ledger, one row per trading day (its own fills only)',
+    tag: 'bots',
+    params: idParams,
+    response: 'text/csv',
+    handler: async ({ params, reply }) => {
+      const record = await storage.bots.require(params.id);
+      reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="ledger-${record.id}.csv"`);
+      return bots.ledger.daysCsv(record);
+    },
+  });
+
   routes.add({ method: 'GET', url: '/api/bots/:id', summary: 'One bot: config, state, stats, risk', tag: 'bots', params: idParams, response: 'BotDetailDto', handler: ({ params }) => bots.detail(params.id) });
 
   routes.add({
