@@ -394,10 +394,14 @@ export abstract class AsterAdapterBase implements VenueAdapter {
       rememberPosition: (position) => this.positionCache.set(position.symbol, position),
       lockedOf: (asset) => this.lockedCache.get(asset) ?? 0n,
       onLeverage: (symbol, leverage) => this.onLeverage(symbol, leverage),
+      onAccountChange: () => this.onAccountChange(),
     };
   }
 
   protected onLeverage(_symbol: string, _leverage: number): void {}
+
+  /** A fill or account update arrived on the user stream (perps refresh their margin summary). */
+  protected onAccountChange(): void {}
 }
 
 function defaultAccountId(credentials: AsterCredentials): string {

@@ -15,6 +15,7 @@ function setup() {
   events.onAny((topic, payload) => seen.push({ topic: String(topic), payload }));
   const positions = new Map<string, Position>();
   const leverage: [string, number][] = [];
+  const changes = { count: 0 };
   const ctx: PrivateContext = {
     clock: new SimClock(1_000),
     events,
@@ -24,8 +25,9 @@ function setup() {
     rememberPosition: (p) => positions.set(p.symbol, p),
     lockedOf: (asset) => (asset === 'USDT' ? fx.parse('10') : 0n),
     onLeverage: (s, l) => leverage.push([s, l]),
+    onAccountChange: () => changes.count++,
   };
-  return { ctx, seen, leverage };
+  return { ctx, seen, leverage, changes };
 }
 
 const trade = (overrides: Record<string, unknown> = {}, E = 2_000) => ({
@@ -100,4 +102,55 @@ test('spot: executionReport and outboundAccountPosition', () => {
   assert.equal(order.createdAt, 8);
   const balances = seen.find((s) => s.topic === 'balances')!.payload as VenueEvents['balances'];
   assert.deepEqual(balances[0], { asset: 'BTC', total: fx.parse('1.002'), free: fx.parse('1'), locked: fx.parse('0.002') });
+});
+
+const accountUpdate = (m: string, B: Record<string, unknown>[], P: Record<string, unknown>[] = [], T = 6_000) => ({ e: 'ACCOUNT_UPDATE', E: T + 1, T, a: { m, B, P } });
+const flowsOf = (seen: { topic: string; payload: unknown }[]): VenueEvents['cashFlow'][] =>
+  seen.filter((s) => s.topic === 'cashFlow').map((s) => s.payload as VenueEvents['cashFlow']);
+
+test('ACCOUNT_UPDATE FUNDING_FEE: exactly one funding cash flow of bc, signed as the venue sends it', () => {
+  const { ctx, seen, changes } = setup();
+  // cross funding: the funding asset only, no position
+  handlePrivateEvent(ctx, accountUpdate('FUNDING_FEE', [{ a: 'USDT', wb: '999.87', cw: '999.87', bc: '-0.13' }]));
+  const flows = flowsOf(seen);
+  assert.equal(flows.length, 1);
+  assert.deepEqual(flows[0], { kind: 'funding', id: 'FUNDING_FEE:6000:USDT:999.87', symbol: undefined, asset: 'USDT', amount: fx.parse('-0.13'), venueTime: 6_000, receivedAt: 1_000 });
+  assert.equal(changes.count, 1, 'the account change is reported for a margin refresh');
+  // isolated funding names its position: received, with the symbol in the flow and its id
+  handlePrivateEvent(ctx, accountUpdate('FUNDING_FEE', [{ a: 'USDT', wb: '1000.2', cw: '990', bc: '0.33' }], [{ s: 'BTCUSDT', pa: '0.010', ep: '9000.0', cr: '0', up: '0', mt: 'isolated', iw: '10.2', ps: 'BOTH' }], 7_000));
+  const second = flowsOf(seen)[1]!;
+  assert.deepEqual([second.kind, second.symbol, second.amount, second.id], ['funding', 'BTCUSDT', fx.parse('0.33'), 'FUNDING_FEE:7000:USDT:1000.2:BTCUSDT']);
+});
+
+test('ACCOUNT_UPDATE transfers: deposits and withdrawals are transfer cash flows; fills and margin moves are not', () => {
+  const { ctx, seen, changes } = setup();
+  handlePrivateEvent(ctx, accountUpdate('DEPOSIT', [{ a: 'USDT', wb: '1500', cw: '1500', bc: '500' }], [], 1));
+  handlePrivateEvent(ctx, accountUpdate('WITHDRAW', [{ a: 'USDT', wb: '1300', cw: '1300', bc: '-200' }], [], 2));
+  handlePrivateEvent(ctx, accountUpdate('ASSET_TRANSFER', [{ a: 'USDC', wb: '10', cw: '10', bc: '10' }, { a: 'USDT', wb: '1300', cw: '1300', bc: '0' }], [], 3));
+  handlePrivateEvent(ctx, accountUpdate('ORDER', [{ a: 'USDT', wb: '1290', cw: '1290', bc: '0' }], [], 4));
+  handlePrivateEvent(ctx, accountUpdate('MARGIN_TRANSFER', [{ a: 'USDT', wb: '1290', cw: '1280', bc: '-10' }], [], 5));
+  const flows = flowsOf(seen);
+  assert.deepEqual(
+    flows.map((f) => [f.kind, f.id, f.symbol, f.asset, fx.format(f.amount)]),
+    [
+      ['transfer', 'DEPOSIT:1:USDT:1500', undefined, 'USDT', '500'],
+      ['transfer', 'WITHDRAW:2:USDT:1300', undefined, 'USDT', '-200'],
+      ['transfer', 'ASSET_TRANSFER:3:USDC:10', undefined, 'USDC', '10'],
+    ],
+  );
+  assert.equal(changes.count, 5);
+  // the same event again yields the same id (the ledger stores it once)
+  handlePrivateEvent(ctx, accountUpdate('DEPOSIT', [{ a: 'USDT', wb: '1500', cw: '1500', bc: '500' }], [], 1));
+  assert.equal(flowsOf(seen).at(-1)!.id, 'DEPOSIT:1:USDT:1500');
+  // a second deposit in the same millisecond differs by the wallet balance after it
+  handlePrivateEvent(ctx, accountUpdate('DEPOSIT', [{ a: 'USDT', wb: '2000', cw: '2000', bc: '500' }], [], 1));
+  assert.equal(flowsOf(seen).at(-1)!.id, 'DEPOSIT:1:USDT:2000');
+});
+
+test('a trade reports an account change; an order update without one does not', () => {
+  const { ctx, changes } = setup();
+  handlePrivateEvent(ctx, trade({ x: 'NEW', X: 'NEW', l: '0', z: '0', t: 0 }, 1_500));
+  assert.equal(changes.count, 0);
+  handlePrivateEvent(ctx, trade());
+  assert.equal(changes.count, 1);
 });

@@ -1,9 +1,10 @@
 // User-data events to domain events. Futures: ORDER_TRADE_UPDATE (order + fill),
-// ACCOUNT_UPDATE (balances + positions), MARGIN_CALL, ACCOUNT_CONFIG_UPDATE (leverage).
-// Spot: executionReport and outboundAccountPosition. Fills are passed on as delivered: each
-// carries the venue's trade id, which is what the engine deduplicates on.
+// ACCOUNT_UPDATE (balances + positions, and by its reason funding payments and transfers as
+// cash flows), MARGIN_CALL, ACCOUNT_CONFIG_UPDATE (leverage). Spot: executionReport and
+// outboundAccountPosition. Fills are passed on as delivered: each carries the venue's trade id,
+// which is what the engine deduplicates on.
 import { fx } from '@mm/core';
-import type { Balance, Clock, EventBus, Fill, Fixed, Instrument, Position, VenueOrder } from '@mm/core';
+import type { Balance, CashFlow, Clock, EventBus, Fill, Fixed, Instrument, Position, VenueOrder } from '@mm/core';
 import type { VenueEvents } from '@mm/exchange';
 import { orderStatus, priceTicks, qtyLots, toOrderType, toSide, toTimeInForce } from './convert.ts';
 import type { OrderCache } from './order-cache.ts';
@@ -20,6 +21,8 @@ export interface PrivateContext {
   /** Locked amount from the last REST balances, to derive free from a wallet balance. */
   lockedOf(asset: string): Fixed;
   onLeverage(symbol: string, leverage: number): void;
+  /** A fill or an account update: balances, positions or equity may have changed. */
+  onAccountChange(): void;
 }
 
 type Json = Record<string, unknown>;
@@ -78,6 +81,7 @@ function orderUpdate(ctx: PrivateContext, event: Json, o: Json, market: 'futures
       receivedAt: now,
     };
     ctx.events.emit('fill', fill);
+    ctx.onAccountChange();
   }
   const order: VenueOrder = {
     symbol,
@@ -133,6 +137,47 @@ function accountUpdate(ctx: PrivateContext, event: Json): void {
     ctx.rememberPosition(position);
     ctx.events.emit('position', position);
   }
+  for (const flow of cashFlows(a, time, ctx.clock.now())) ctx.events.emit('cashFlow', flow);
+  ctx.onAccountChange();
+}
+
+/**
+ * Update reasons whose balance change is not money entering or leaving the account: fills (their
+ * PnL and fees arrive as fills) and moves between the cross and an isolated wallet.
+ */
+const NOT_A_CASH_FLOW = new Set(['ORDER', 'MARGIN_TRANSFER', 'MARGIN_TYPE_CHANGE']);
+
+/**
+ * The cash flows of an ACCOUNT_UPDATE: `bc` (balance change except PnL and commission) of each
+ * asset, as funding for FUNDING_FEE and as a transfer for every other reason (deposits,
+ * withdrawals, asset transfers, adjustments, ...). Unknown new reasons count as transfers so
+ * equity stays explained. The event has no transaction id; the id is built from the reason,
+ * time, asset, wallet balance after the change (two changes in one millisecond still differ)
+ * and the symbol an isolated funding names, so a replayed event yields the same id.
+ */
+function cashFlows(a: Json, time: number, receivedAt: number): CashFlow[] {
+  const reason = text(a['m'], '');
+  if (reason === '' || NOT_A_CASH_FLOW.has(reason)) return [];
+  const funding = reason === 'FUNDING_FEE';
+  // isolated funding carries its one position; cross funding carries none
+  const symbols = [...new Set(((a['P'] ?? []) as Json[]).map((p) => text(p['s'], '')).filter((s) => s !== ''))];
+  const symbol = funding && symbols.length === 1 ? symbols[0] : undefined;
+  const out: CashFlow[] = [];
+  for (const b of (a['B'] ?? []) as Json[]) {
+    const asset = text(b['a'], '');
+    const amount = fx.parse(text(b['bc']));
+    if (asset === '' || amount === 0n) continue;
+    out.push({
+      kind: funding ? 'funding' : 'transfer',
+      id: `${reason}:${time}:${asset}:${text(b['wb'])}${symbol === undefined ? '' : `:${symbol}`}`,
+      symbol,
+      asset,
+      amount,
+      venueTime: time,
+      receivedAt,
+    });
+  }
+  return out;
 }
 
 function spotBalances(ctx: PrivateContext, event: Json): void {
