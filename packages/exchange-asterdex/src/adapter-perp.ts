@@ -2,14 +2,16 @@
 // order flow: batch placement (5 per request) and batch cancel (10), amend (V3 only),
 // self-trade prevention per account and per order (V3 only), the dead-man switch
 // (countdownCancelAll), one-way position mode, leverage and margin type, leverage brackets
-// and position risk for max-notional awareness, ADL quantiles, and the margin summary.
-import { EngineError, fx } from '@mm/core';
+// and position risk for max-notional awareness, ADL quantiles, and the margin summary, kept
+// current by a coalesced REST refresh after every fill and account update.
+import { EngineError, fx, toEngineError } from '@mm/core';
 import type { AmendRequest, Balance, CancelRequest, Fixed, Instrument, MarginSummary, MarginType, OrderRequest, Position, StpMode } from '@mm/core';
 import type { AmendResult, CancelResult, PlaceResult, VenueCapabilities } from '@mm/exchange';
 import { AsterAdapterBase } from './adapter-base.ts';
 import type { AsterAdapterOptions } from './adapter-base.ts';
 import { toVenueOrder } from './convert.ts';
 import { venueError } from './errors.ts';
+import { MarginRefresh } from './margin-refresh.ts';
 import { futuresBalances, maintenanceFor, maxNotionalAt, parseBrackets, positionNotional, toMarginSummary, toPosition, toPositionRisk } from './perp-account.ts';
 import type { LeverageBracket, PositionRisk } from './perp-account.ts';
 import { batchItem, changeFailed, failed, orderParams, venueStpMode } from './order-entry.ts';
@@ -21,6 +23,13 @@ export interface AsterPerpOptions extends AsterAdapterOptions {
   readonly ensureOneWayMode?: boolean;
   /** ADL quantiles are refreshed at most this often (the venue updates them every 30 s). */
   readonly adlRefreshMs?: number;
+  /**
+   * Least time between REST refreshes of the margin summary (reported as `margin` events) that
+   * fills and account updates ask for; one is in flight at most. Default 2 s.
+   */
+  readonly marginRefreshMs?: number;
+  /** Problems the adapter survives (a failed margin refresh). Default: a process warning. */
+  readonly onError?: (error: EngineError) => void;
 }
 
 const MAX_BATCH_PLACE = 5;
@@ -32,6 +41,8 @@ export class AsterPerpAdapter extends AsterAdapterBase {
   private readonly brackets = new Map<string, LeverageBracket[]>();
   private readonly leverage = new Map<string, number>();
   private adl: { at: number; bySymbol: Map<string, Readonly<Record<string, number>>> } | undefined;
+  /** Refreshes the margin summary after account activity; `started` counts its REST calls. */
+  readonly marginRefresh: MarginRefresh;
 
   constructor(options: AsterPerpOptions) {
     super('perp', options);
@@ -52,6 +63,38 @@ export class AsterPerpAdapter extends AsterAdapterBase {
       maxClientOrderIdLength: 36,
       fillsFromTradeId: true,
     };
+    this.marginRefresh = new MarginRefresh({
+      clock: this.clock,
+      intervalMs: options.marginRefreshMs ?? 2_000,
+      fetch: () => this.marginSummary(),
+      emit: (summary) => this.events.emit('margin', summary),
+      onError: (error) => this.reportError(error),
+    });
+    // updates missed while the user stream was down may have moved the account
+    this.events.on('connection', (e) => {
+      if (e.stream === 'private' && e.state === 'reconnected') this.marginRefresh.request();
+    });
+  }
+
+  override async connect(): Promise<void> {
+    this.marginRefresh.start();
+    await super.connect();
+  }
+
+  override async close(): Promise<void> {
+    this.marginRefresh.stop();
+    await super.close();
+  }
+
+  protected override onAccountChange(): void {
+    this.marginRefresh.request();
+  }
+
+  private reportError(error: unknown): void {
+    const cause = toEngineError(error, 'VENUE_ERROR');
+    const e = new EngineError(cause.code, `asterdex margin refresh failed (the next account update retries): ${cause.message}`, { cause, retryable: true });
+    if (this.perpOptions.onError !== undefined) this.perpOptions.onError(e);
+    else process.emitWarning(e.message);
   }
 
   protected override async prepareAccount(): Promise<void> {
