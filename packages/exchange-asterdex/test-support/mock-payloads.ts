@@ -2,7 +2,7 @@
 // exchangeInfo (shaped like the real capture in §3.6), balances, account, position risk and
 // the user-stream events (§7.3). Decimals are strings, ids and times numbers.
 import { fx } from '@mm/core';
-import type { Balance, Fill, Instrument, Position, VenueOrder } from '@mm/core';
+import type { Balance, CashFlow, Fill, Instrument, Position, VenueOrder } from '@mm/core';
 import type { SimExchange } from '@mm/exchange-sim';
 import type { MockLimits, MockMarket } from './mock-state.ts';
 
@@ -270,14 +270,31 @@ export function orderEvent(
   return { ...o, e: 'executionReport', E: now, P: '0', O: order.createdAt, Z: '0', Y: '0', Q: '0' };
 }
 
-export function accountUpdateEvent(balances: readonly Balance[], positions: readonly Position[], exchange: SimExchange, now: number): Record<string, unknown> {
+/** The update reason (`a.m`) of a balance change: trading unless the exchange named a cash flow. */
+function updateReason(cashFlow: CashFlow | undefined): string {
+  if (cashFlow === undefined) return 'ORDER';
+  if (cashFlow.kind === 'funding') return 'FUNDING_FEE';
+  return cashFlow.amount < 0n ? 'WITHDRAW' : 'DEPOSIT';
+}
+
+/**
+ * ACCOUNT_UPDATE. `bc` (balance change except PnL and commission) is the cash flow's amount in
+ * its asset, and 0 for trading, whose PnL and fees the venue leaves out of it.
+ */
+export function accountUpdateEvent(
+  balances: readonly Balance[],
+  positions: readonly Position[],
+  exchange: SimExchange,
+  now: number,
+  cashFlow?: CashFlow,
+): Record<string, unknown> {
   return {
     e: 'ACCOUNT_UPDATE',
     E: now,
     T: now,
     a: {
-      m: 'ORDER',
-      B: balances.map((b) => ({ a: b.asset, wb: amount(b.total), cw: amount(b.total), bc: '0' })),
+      m: updateReason(cashFlow),
+      B: balances.map((b) => ({ a: b.asset, wb: amount(b.total), cw: amount(b.total), bc: cashFlow !== undefined && cashFlow.asset === b.asset ? amount(cashFlow.amount) : '0' })),
       P: positions.map((p) => {
         const inst = exchange.instrument(p.symbol);
         const qty = inst.lotsToQty(Math.abs(p.qtyLots));

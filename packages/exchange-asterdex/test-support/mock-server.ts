@@ -117,8 +117,17 @@ export class AsterMockServer {
     return { rest: this.restUrl, ws: this.wsUrl };
   }
 
+  /** Credits the account; a watched account's user stream gets ACCOUNT_UPDATE with reason DEPOSIT. */
   deposit(account: string, asset: string, amount: Fixed | string): void {
     this.exchange.deposit(account, asset, typeof amount === 'string' ? fx.parse(amount) : amount);
+  }
+
+  /**
+   * A funding payment on a perp symbol, signed from the account's side (+ received, − paid): the
+   * wallet changes and the user stream gets ACCOUNT_UPDATE with reason FUNDING_FEE and `bc`.
+   */
+  fundingFee(account: string, symbol: string, amount: Fixed | string): void {
+    this.exchange.payFunding(account, symbol, typeof amount === 'string' ? fx.parse(amount) : amount);
   }
 
   // ---------------------------------------------------------------- fault knobs

@@ -1,13 +1,14 @@
 // The mock's WebSocket side. Market streams (/ws/<stream>, /stream?streams=a/b, live
 // SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS / SET_PROPERTY / GET_PROPERTY) carry diff
 // depth, book ticker, aggregate trades and mark prices from the SimExchange. User streams
-// (/ws/<listenKey>) carry ORDER_TRADE_UPDATE, ACCOUNT_UPDATE, MARGIN_CALL and
-// ACCOUNT_CONFIG_UPDATE (futures) or executionReport and outboundAccountPosition (spot),
-// built from the SimExchange's account events. Faults: dropped connections, duplicated fills,
+// (/ws/<listenKey>) carry ORDER_TRADE_UPDATE, ACCOUNT_UPDATE (reason ORDER for trading,
+// DEPOSIT / WITHDRAW / FUNDING_FEE for cash flows), MARGIN_CALL and ACCOUNT_CONFIG_UPDATE
+// (futures) or executionReport and outboundAccountPosition (spot), built from the
+// SimExchange's account events. Faults: dropped connections, duplicated fills,
 // swapped events, delays, listen-key expiry, and a forced disconnect after a maximum lifetime.
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { Balance, Fill, TimerHandle, VenueOrder } from '@mm/core';
+import type { Balance, CashFlow, Fill, TimerHandle, VenueOrder } from '@mm/core';
 import { fx, isTerminalVenueStatus } from '@mm/core';
 import { DepthPublisher } from './mock-depth.ts';
 import type { DepthEvent } from './mock-depth.ts';
@@ -305,7 +306,7 @@ export class MockStreams {
           this.pendingFills.set(fill.venueOrderId, list);
         },
         order: (order) => this.onOrder(account, order, marketOf(order.symbol)),
-        balances: (balances) => this.onBalances(account, balances),
+        balances: (balances, cashFlow) => this.onBalances(account, balances, cashFlow),
         position: (position) => this.toUser(account, 'futures', accountUpdateEvent([], [position], ex, this.state.now()), false),
         risk: (event) => {
           if (event.kind !== 'margin_call') return;
@@ -356,9 +357,13 @@ export class MockStreams {
     }
   }
 
-  private onBalances(account: string, balances: readonly Balance[]): void {
+  private onBalances(account: string, balances: readonly Balance[], cashFlow: CashFlow | undefined): void {
     const now = this.state.now();
-    this.toUser(account, 'futures', accountUpdateEvent(balances, [], this.state.exchange, now), false);
+    const ex = this.state.exchange;
+    // funding on an isolated position carries that position; on cross, none (as documented)
+    const positions =
+      cashFlow?.kind === 'funding' && cashFlow.symbol !== undefined ? ex.positions(account, cashFlow.symbol).filter((p) => p.qtyLots !== 0 && p.marginType === 'isolated') : [];
+    this.toUser(account, 'futures', accountUpdateEvent(balances, positions, ex, now, cashFlow), false);
     this.toUser(account, 'spot', spotAccountEvent(balances, now), false);
   }
 
