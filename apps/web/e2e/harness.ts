@@ -61,10 +61,15 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts apps/server (the real thing) with a fresh data dir; first run, so no admin password. */
-export async function startServer(options: { webDist: string; env?: Record<string, string> }): Promise<RunningServer> {
+/**
+ * Starts apps/server (the real thing) with a fresh data dir; first run, so no admin password.
+ * With `dataDir` it runs on that directory instead (a restart on the same data): the caller owns
+ * it, so stop() leaves it in place.
+ */
+export async function startServer(options: { webDist: string; env?: Record<string, string>; dataDir?: string }): Promise<RunningServer> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'mm-e2e-data-'));
+  const ownDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mm-e2e-data-'));
   const env: Record<string, string | undefined> = {
     ...process.env,
     HOST: '127.0.0.1',
@@ -103,7 +108,7 @@ export async function startServer(options: { webDist: string; env?: Record<strin
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   };
   if (!healthy) {
     await stop();

@@ -37,6 +37,14 @@ export function LedgerPanel({ bot }: { bot: BotDetailDto }) {
           {s && !s.live ? <BotStatePill state={bot.state} /> : null}
           <NotLiveNote bot={bot} />
           {l ? <span className="text-dim">average cost</span> : null}
+          <a
+            href={`/api/bots/${encodeURIComponent(bot.id)}/ledger.csv`}
+            download
+            aria-label={`Export the ledger of ${bot.name} per day as CSV`}
+            className="inline-flex h-6 items-center border border-line-strong bg-raised px-2 hover:border-dim"
+          >
+            CSV per day
+          </a>
         </>
       }
     >
