@@ -42,21 +42,21 @@ export function Layout({ session, children }: { session: SessionDto; children: R
   };
   return (
     <div className="min-h-screen">
-      <header className="sticky top-0 z-30 flex h-10 items-center gap-4 border-b border-line bg-bg/95 px-4 backdrop-blur">
+      <header className="sticky top-0 z-30 flex h-10 items-center gap-2 border-b border-line bg-bg/95 px-2 backdrop-blur sm:gap-4 sm:px-4">
         <Link to="/" className="font-semibold tracking-[0.18em] text-fg">
           ▌MM
         </Link>
-        <nav aria-label="Main" className="flex gap-1">
+        <nav aria-label="Main" className="flex min-w-0 gap-1 overflow-x-auto">
           {NAV.map((n) => {
             const active = n.to === '/' ? path === '/' || path.startsWith('/bots') : path.startsWith(n.to);
             return (
-              <Link key={n.to} to={n.to} aria-current={active ? 'page' : undefined} className={cx('px-2 py-1', active ? 'text-fg underline underline-offset-4' : 'text-dim hover:text-fg')}>
+              <Link key={n.to} to={n.to} aria-current={active ? 'page' : undefined} className={cx('shrink-0 px-1 py-1 sm:px-2', active ? 'text-fg underline underline-offset-4' : 'text-dim hover:text-fg')}>
                 {n.label}
               </Link>
             );
           })}
         </nav>
-        <div className="ml-auto flex items-center gap-4">
+        <div className="ml-auto flex shrink-0 items-center gap-2 sm:gap-4">
           {health.data ? (
             <span className="hidden text-dim sm:inline" title={`database ${health.data.database} · v${health.data.version}`}>
               {health.data.bots.running}/{health.data.bots.total} running
@@ -65,7 +65,7 @@ export function Layout({ session, children }: { session: SessionDto; children: R
             </span>
           ) : null}
           <LiveIndicator />
-          <span className="text-dim">{session.username}</span>
+          <span className="hidden text-dim sm:inline">{session.username}</span>
           <Button size="sm" variant="ghost" onClick={() => void logout()}>
             Log out
           </Button>
@@ -82,7 +82,8 @@ function LiveIndicator() {
   if (s.state === 'open')
     return (
       <span className="text-dim" data-live="open" title="Live updates connected">
-        <span className="text-run">●</span> live
+        <span className="text-run">●</span>
+        <span className="hidden sm:inline"> live</span>
       </span>
     );
   return (

@@ -2,6 +2,7 @@
 // the reconciliation "Σ bots + unattributed = explained" against the venue's own change. A
 // mismatch is shown with its difference, never hidden; an unknown says why.
 import type { ReactNode } from 'react';
+import { fx } from '@mm/core';
 import type { AccountLedgerDto, LedgerOverviewDto } from '@mm/core';
 import { errorMessage } from '../lib/api.ts';
 import { useLedger } from '../lib/queries.ts';
@@ -19,7 +20,12 @@ export function totalWithUnattributed(t: LedgerTotals): string {
 }
 
 const pnl = (v: string | undefined) => dec(v, { decimals: 2, sign: true });
-const exact = (v: string | undefined) => dec(v, { maxDecimals: 8, sign: true });
+/** Every digit the server sends (up to 8 places, no trailing zeros): a small difference must stay visible. */
+function exact(v: string | undefined): string {
+  const p = v === undefined ? undefined : fx.tryParse(v);
+  if (p === undefined) return dec(v);
+  return p === 0n ? '0.00' : dec(fx.format(fx.roundToDecimals(p, 8, 'half-up')), { sign: true });
+}
 
 export function LedgerPanel() {
   const ledger = useLedger();
@@ -76,8 +82,9 @@ function TotalsLine({ t }: { t: LedgerTotals }) {
       </Term>
       <span className="text-line-strong">│</span>
       <Term label="net today">{pnl(t.netToday)}</Term>
-      <Term label="volume today">{dec(t.volumeToday, { decimals: 0 })}</Term>
-      <Term label="all-time">{dec(t.volumeAllTime, { decimals: 0 })}</Term>
+      <span className="whitespace-nowrap">
+        <Term label="volume today">{dec(t.volumeToday, { decimals: 0 })}</Term> <Op>·</Op> <Term label="all-time">{dec(t.volumeAllTime, { decimals: 0 })}</Term>
+      </span>
     </section>
   );
 }
@@ -105,6 +112,7 @@ function AccountLine({ a }: { a: AccountLedgerDto }) {
           {status.label}
         </span>
         <span className="text-mute">{a.since === undefined ? 'no baseline yet' : `since ${fmtDateTime(a.since, tz)}`}</span>
+        {a.status === 'ok' && a.message ? <span className="text-mute">· {a.message}</span> : null}
       </div>
       <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1" aria-label="Reconciliation">
         <Term label="bots">{pnl(botsChange)}</Term>
@@ -127,11 +135,9 @@ function AccountLine({ a }: { a: AccountLedgerDto }) {
         </p>
       ) : a.status === 'unknown' ? (
         <p className="text-pause">Not reconciled: {a.message || 'the account change is not known yet.'}</p>
-      ) : a.message ? (
-        <p className="text-dim">{a.message}</p>
       ) : null}
       <div className="flex flex-wrap gap-x-4 gap-y-1 text-[0.9em] text-dim">
-        {a.bots.length === 0 ? <span className="text-mute">no bots</span> : null}
+        <span className="text-mute">{a.bots.length === 0 ? 'no bots' : "each bot since the baseline, at the account's marks:"}</span>
         {a.bots.map((b) => (
           <span key={b.botId} className="whitespace-nowrap">
             <Link to={`/bots/${encodeURIComponent(b.botId)}`} className="text-fg underline-offset-4 hover:underline">

@@ -9,6 +9,8 @@ import { useAllBotsAction, useBots, useLedger } from '../lib/queries.ts';
 import { Link } from '../lib/router.tsx';
 import { dec, decimalsOf, isPositive, mid, percentOf, sum } from '../lib/format.ts';
 import { chartNumber } from '../lib/chart-number.ts';
+import { assetsOf } from '../lib/assets.ts';
+import { useNarrow } from '../lib/use-narrow.ts';
 import { Button } from '../ui/button.tsx';
 import { ConfirmButton } from '../ui/confirm.tsx';
 import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
@@ -91,8 +93,8 @@ function BotTable({ bots }: { bots: readonly BotSummaryDto[] }) {
           <th scope="col" className="num">
             Mid
           </th>
-          <th scope="col" className="num" title="The bot's own position from its fills; below, the account's holdings">
-            Position / account
+          <th scope="col" className="num" title="The bot's own position from its fills; below, the account's quote balance (perps: the venue's position), shared by the account's bots">
+            Position
           </th>
           <th scope="col" className="num">
             PnL today
@@ -121,16 +123,26 @@ function BotTable({ bots }: { bots: readonly BotSummaryDto[] }) {
 
 const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
   const s = bot.stats;
-  const price = mid(s?.bestBid, s?.bestAsk) ?? s?.reference;
-  const priceDecimals = Math.max(decimalsOf(s?.bestBid), decimalsOf(s?.bestAsk));
+  const touch = mid(s?.bestBid, s?.bestAsk);
+  // a stopped bot has no book: its last stored mark, with the digits it was stored with
+  const price = touch ?? s?.ledger?.mark ?? s?.reference;
+  const priceDecimals = touch === undefined ? 6 : Math.max(decimalsOf(s?.bestBid), decimalsOf(s?.bestAsk)) + 1;
   const expectedPct = s ? chartNumber(percentOf(s.volume.expected, s.volume.target)) : undefined;
   const hasTarget = isPositive(s?.volume.target);
+  const narrow = useNarrow();
   return (
     <tr data-bot-id={bot.id} aria-label={bot.name}>
       <td>
         <Link to={`/bots/${encodeURIComponent(bot.id)}`} className="text-fg underline-offset-4 hover:underline">
           {bot.name}
         </Link>
+        {narrow ? (
+          // the table scrolls sideways on a phone: state and net stay in view beside the name
+          <div className="flex gap-2 text-[0.85em]">
+            <BotStatePill state={bot.state} />
+            <span className="text-dim">net {dec(s?.pnl.net, { decimals: 2, sign: true })}</span>
+          </div>
+        ) : null}
         {bot.error ? (
           <div className="max-w-[16rem] truncate text-[0.85em] text-err" title={bot.error}>
             {bot.error}
@@ -153,19 +165,15 @@ const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
         <RiskPill state={bot.tradingState} blocked={bot.quotingBlocked} />
       </td>
       <td className="num" data-col="mid">
-        {dec(price, { maxDecimals: Math.max(priceDecimals + 1, 2) })}
+        <span title={touch === undefined && price !== undefined ? 'last stored mark' : undefined}>{dec(price, { maxDecimals: Math.max(priceDecimals, 2) })}</span>
       </td>
       <td className="num" data-col="position">
-        <span title="the bot's own position, from its fills">{dec(s?.ledger?.position, { maxDecimals: 4 })}</span>
-        <div className="text-[0.8em] text-mute" title="the account's holdings, shared by every bot on it">
-          {s?.position ? (
-            <>acct pos {dec(s.position.qty, { maxDecimals: 4 })}</>
-          ) : (
-            <>
-              acct {dec(s?.base, { maxDecimals: 4 })} / {dec(s?.quote, { decimals: 2 })}
-            </>
-          )}
-        </div>
+        <span title="the bot's own position, from its fills">{dec(s?.ledger?.position ?? s?.base, { maxDecimals: 4 })}</span>
+        {s?.live ? (
+          <div className="text-[0.8em] text-mute" title="the account's holdings, shared by every bot on it">
+            {s.position ? <>venue pos {dec(s.position.qty, { maxDecimals: 4 })}</> : <>acct {dec(s.quote, { decimals: 2 })}</>}
+          </div>
+        ) : null}
       </td>
       <td className="num" data-col="today" title={s && s.pnl.today === undefined ? 'no opening mark for today yet' : undefined}>
         {dec(s?.pnl.today, { decimals: 2, sign: true })}
@@ -200,7 +208,7 @@ const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
 function Totals({ bots }: { bots: readonly BotSummaryDto[] }) {
   const ledger = useLedger();
   const totals = ledger.data?.totals ?? [];
-  const quotes = [...new Set([...totals.map((t) => t.quoteAsset), ...bots.map((b) => b.quoteAsset).filter((q) => q !== '')])];
+  const quotes = [...new Set([...totals.map((t) => t.quoteAsset), ...bots.map((b) => assetsOf(b).quote).filter((q) => q !== '')])];
   const unattributedFills = new Map<string, number>();
   for (const a of ledger.data?.accounts ?? []) unattributedFills.set(a.quoteAsset, (unattributedFills.get(a.quoteAsset) ?? 0) + a.unattributed.fills);
   const missing = ledger.isPending ? '…' : '—';
@@ -208,8 +216,9 @@ function Totals({ bots }: { bots: readonly BotSummaryDto[] }) {
   return (
     <tfoot>
       {quotes.length === 0 ? <TotalsRows quote="" group={bots} t={undefined} fills={0} missing={missing} missingTitle={missingTitle} /> : null}
-      {quotes.map((q) => (
-        <TotalsRows key={q} quote={q} group={bots.filter((b) => b.quoteAsset === q)} t={totals.find((t) => t.quoteAsset === q)} fills={unattributedFills.get(q) ?? 0} missing={missing} missingTitle={missingTitle} />
+      {quotes.map((q, i) => (
+        // a bot that has not loaded its market yet is counted with the first group (it has no figures)
+        <TotalsRows key={q} quote={q} group={bots.filter((b) => assetsOf(b).quote === q || (i === 0 && assetsOf(b).quote === ''))} t={totals.find((t) => t.quoteAsset === q)} fills={unattributedFills.get(q) ?? 0} missing={missing} missingTitle={missingTitle} />
       ))}
     </tfoot>
   );

@@ -8,6 +8,7 @@ import { useBot, useDeleteBot } from '../../lib/queries.ts';
 import { subscribeBot } from '../../lib/live.ts';
 import { Link, navigate } from '../../lib/router.tsx';
 import { dec, isPositive, mid, stepDecimals } from '../../lib/format.ts';
+import { assetsOf } from '../../lib/assets.ts';
 import { ConfirmButton } from '../../ui/confirm.tsx';
 import { Empty, ErrorText, Panel, Stat } from '../../ui/panel.tsx';
 import { BotStatePill, ModeBadge, RiskPill } from '../../ui/status.tsx';
@@ -136,15 +137,15 @@ function BotHeader({ bot }: { bot: BotDetailDto }) {
 function KeyFigures({ bot }: { bot: BotDetailDto }) {
   const s = bot.stats;
   const l = s?.ledger;
-  const base = bot.instrument?.base ?? (bot.baseAsset || 'base');
-  const quote = bot.instrument?.quote ?? (bot.quoteAsset || 'quote');
+  const assets = assetsOf(bot);
+  const base = assets.base || 'base';
+  const quote = assets.quote || 'quote';
   const priceDecimals = stepDecimals(bot.instrument?.tickSize) ?? 4;
   const live = s?.live ?? false;
   return (
     <section aria-label="Key figures" className="border border-line bg-panel px-4 py-3">
       {s && !live ? (
-        <p className="mb-2 flex flex-wrap items-center gap-2">
-          <BotStatePill state={bot.state} />
+        <p className="mb-2">
           <NotLiveNote bot={bot} />
         </p>
       ) : null}
@@ -155,13 +156,13 @@ function KeyFigures({ bot }: { bot: BotDetailDto }) {
         <Stat label="Bid / Ask">
           <span className="text-buy">{dec(s?.bestBid, { decimals: priceDecimals })}</span> <span className="text-mute">/</span> <span className="text-sell">{dec(s?.bestAsk, { decimals: priceDecimals })}</span>
         </Stat>
-        <Stat label={`Position ${base}`} sub={`account ${s?.position ? dec(s.position.qty) : dec(s?.base, { maxDecimals: 6 })}`}>
-          {dec(l?.position, { maxDecimals: 6 })}
+        <Stat label={`Position ${base}`} sub={s?.position ? `venue position ${dec(s.position.qty)}` : l?.averageEntry === undefined ? 'from its own fills' : `avg entry ${dec(l.averageEntry, { decimals: priceDecimals + 2 })}`}>
+          {dec(l?.position ?? s?.base, { maxDecimals: 6 })}
         </Stat>
-        <Stat label={`Account ${quote}`} sub="shared by the account's bots">
+        <Stat label={`Account ${quote}`} sub={live ? 'shared by its bots' : 'as stored'}>
           {dec(s?.quote, { decimals: 2 })}
         </Stat>
-        <Stat label="Account equity" sub={quote}>
+        <Stat label="Account equity" sub={live ? quote : `${quote}, as stored`}>
           {dec(s?.equity, { decimals: 2 })}
         </Stat>
         <Stat label="PnL today" sub={`net ${dec(s?.pnl.net, { decimals: 2, sign: true })}`}>

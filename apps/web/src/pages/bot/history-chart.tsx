@@ -6,6 +6,7 @@ import type { BotDetailDto } from '@mm/core';
 import { useStatsHistory } from '../../lib/queries.ts';
 import { chartNumber } from '../../lib/chart-number.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
+import { assetsOf } from '../../lib/assets.ts';
 import { COLORS, PointBuffer, chartOptions, pushPoint, toTime } from './chart-theme.ts';
 
 interface State {
@@ -21,8 +22,9 @@ export default function HistoryChart({ bot }: { bot: BotDetailDto }) {
   const state = useRef<State | undefined>(undefined);
   const tz = useTimeZone();
   const history = useStatsHistory(bot.id);
-  const baseName = bot.instrument?.base ?? 'base';
-  const quoteName = bot.instrument?.quote ?? 'quote';
+  const assets = assetsOf(bot);
+  const baseName = assets.base || 'base';
+  const quoteName = assets.quote || 'quote';
 
   useEffect(() => {
     const c = createChart(el.current!, { ...chartOptions(tz), leftPriceScale: { visible: true, borderColor: COLORS.grid } });

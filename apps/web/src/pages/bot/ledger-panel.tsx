@@ -7,7 +7,6 @@ import type { BotDetailDto, BotLedgerDto, LedgerFlowsDto } from '@mm/core';
 import { dec, fmtDateTime, stepDecimals } from '../../lib/format.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
 import { Empty, Panel, Stat } from '../../ui/panel.tsx';
-import { BotStatePill } from '../../ui/status.tsx';
 
 const pnl = (v: string | undefined) => dec(v, { decimals: 2, sign: true });
 const amount = (v: string | undefined) => dec(v, { decimals: 2 });
@@ -34,9 +33,7 @@ export function LedgerPanel({ bot }: { bot: BotDetailDto }) {
       id="ledger"
       actions={
         <>
-          {s && !s.live ? <BotStatePill state={bot.state} /> : null}
           <NotLiveNote bot={bot} />
-          {l ? <span className="text-dim">average cost</span> : null}
           <a
             href={`/api/bots/${encodeURIComponent(bot.id)}/ledger.csv`}
             download
@@ -70,10 +67,10 @@ function LedgerBody({ bot, l, at, live }: { bot: BotDetailDto; l: BotLedgerDto; 
   return (
     <div className="flex flex-col gap-3">
       <p className="text-[0.9em] text-dim">
-        From this bot&apos;s own fills only, average cost · valued at {markText}
+        From this bot&apos;s own fills only · cost method: average cost · valued at {markText}
         {live ? '' : ` (${fmtDateTime(at, tz)})`} · net = realized + unrealized − fees{showFunding ? ' + funding' : ''}
       </p>
-      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Ledger figures">
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3" aria-label="Ledger figures">
         <Stat label={`Position ${base}`} sub={flat ? 'flat' : `avg entry ${price(l.averageEntry)}`}>
           {qty(l.position)}
         </Stat>
@@ -81,7 +78,7 @@ function LedgerBody({ bot, l, at, live }: { bot: BotDetailDto; l: BotLedgerDto; 
         <Stat label="Unrealized" sub={l.mark === undefined ? (flat ? 'flat' : 'unknown: no mark') : `at ${price(l.mark)}`}>
           {pnl(l.unrealized)}
         </Stat>
-        <Stat label={`Fees ${quote}`} sub={paid.length === 0 ? 'none paid' : `paid ${paid.map(([asset, v]) => `${dec(v, { maxDecimals: 8 })} ${asset}`).join(' · ')}`}>
+        <Stat label={`Fees ${quote}`} sub={paid.length === 0 ? 'none paid' : `paid ${paid.map(([asset, v]) => `${dec(v, { maxDecimals: 6 })} ${asset}`).join(' · ')}`}>
           {fee(l.fees)}
         </Stat>
         {showFunding ? <Stat label="Funding">{pnl(l.funding)}</Stat> : null}
