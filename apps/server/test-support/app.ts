@@ -19,8 +19,13 @@ export interface TestServer {
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'mm-server-'));
+export interface TestServerOptions {
+  /** Reuse this data directory (a restart) and leave it in place on close; the admin logs in. */
+  readonly dataDir?: string;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mm-server-'));
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -46,7 +51,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     return { status: res.status, body: parsed, text, headers: res.headers };
   };
   const setup = await request('POST', '/api/setup', { password: ADMIN_PASSWORD });
-  const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const session = setup.status === 409 ? await request('POST', '/api/auth/login', { username: 'admin', password: ADMIN_PASSWORD }) : setup;
+  const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return {
     app,
     base: address,
@@ -55,7 +61,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     request,
     close: async () => {
       await app.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

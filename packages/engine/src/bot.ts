@@ -1088,6 +1088,11 @@ export class Bot {
     };
   }
 
+  /** The reference price now, exact (stats show it rounded). */
+  get referencePrice(): Fixed | undefined {
+    return this.referenceValue();
+  }
+
   /** The bot's ledger (undefined before its first sync). */
   get figures(): BotLedger | undefined {
     return this.ledger;

@@ -9,6 +9,9 @@ import type { Executor } from './executor.ts';
 import type { OrderManager } from './order-manager.ts';
 import type { LogLevel } from './events.ts';
 
+/** A volume maker order is cancelled this long before its active window closes. */
+const WINDOW_MARGIN_MS = 2_000;
+
 export interface VolumeLegDeps {
   readonly clock: Clock;
   readonly rng: Rng;
@@ -108,16 +111,26 @@ export class VolumeLeg {
       this.lastAction = action;
       if (action.kind === 'none') return;
       if (action.kind === 'maker') {
+        // a resting volume order must be gone before its window closes, or it fills outside it
+        const timeoutMs = Math.min(this.d.config().makerTimeoutMs, this.activeLeftMs(now, this.d.config().makerTimeoutMs + WINDOW_MARGIN_MS) - WINDOW_MARGIN_MS);
+        if (timeoutMs <= 0) return;
         const [record] = await this.d.executor.place([{ side: action.side, priceTicks: action.priceTicks, qtyLots: action.qtyLots, timeInForce: 'POST_ONLY', tag: 'volume' }]);
         if (record === undefined) return;
         this.activeOrder = record.clientOrderId;
-        this.makerTimer = this.d.clock.setTimeout(() => this.guard(() => this.onMakerTimeout(record.clientOrderId)), this.d.config().makerTimeoutMs);
+        this.makerTimer = this.d.clock.setTimeout(() => this.guard(() => this.onMakerTimeout(record.clientOrderId)), timeoutMs);
       } else {
         await this.d.executor.place([{ side: action.side, priceTicks: action.limitTicks, qtyLots: action.qtyLots, timeInForce: 'IOC', tag: 'volume' }]);
       }
     } finally {
       this.schedule();
     }
+  }
+
+  /** How long the active window lasts from `now`, looked at in 1 s steps up to `horizonMs`. */
+  private activeLeftMs(now: number, horizonMs: number): number {
+    const config = this.d.config();
+    for (let t = 1_000; t <= horizonMs; t += 1_000) if (!pacing(config, 0n, now + t).active) return t - 1_000;
+    return horizonMs;
   }
 
   private async onMakerTimeout(clientOrderId: string): Promise<void> {

@@ -169,6 +169,10 @@ export class BotService {
       case 'stop':
         await this.setDesired(id, 'stopped');
         await bot.stop('stopped by operator');
+        // its figures are read from storage from now on: what it wrote last must be there
+        this.storage.journal.writePendingStats(id);
+        await this.storage.journal.flush();
+        this.ledger.invalidate(id);
         break;
       case 'pause':
         await this.setDesired(id, 'paused');

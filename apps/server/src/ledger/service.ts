@@ -32,23 +32,23 @@ export class LedgerService {
 
   /** Stats of a bot: the engine's while it has run in this process, else rebuilt from storage. */
   async stats(record: BotRecord): Promise<BotStatsDto | undefined> {
-    const bot = this.manager.has(record.id) ? this.manager.get(record.id) : undefined;
-    if (bot?.figures !== undefined && bot.instrument !== undefined) {
-      const s = bot.stats();
-      return { ...strip(s), live: ACTIVE.has(bot.state) };
-    }
+    const bot = this.running(record.id);
+    if (bot !== undefined) return { ...strip(bot.stats()), live: true };
     return (await this.storedView(record))?.stats;
   }
 
   /** The bot's ledger and the mark it is valued at, wherever it lives. */
   async ledgerOf(record: BotRecord): Promise<{ ledger: BotLedger; mark: Fixed | undefined } | undefined> {
-    const bot = this.manager.has(record.id) ? this.manager.get(record.id) : undefined;
-    if (bot?.figures !== undefined) {
-      const ref = bot.stats().reference;
-      return { ledger: bot.figures, mark: ref === undefined ? undefined : fx.parse(ref) };
-    }
+    const bot = this.running(record.id);
+    if (bot !== undefined) return { ledger: bot.figures!, mark: bot.referencePrice };
     const view = await this.storedView(record);
     return view === undefined ? undefined : { ledger: view.ledger, mark: view.mark };
+  }
+
+  /** The engine's bot while it runs (its ledger is current); a stopped bot is read from storage. */
+  private running(botId: string): Bot | undefined {
+    const bot = this.manager.has(botId) ? this.manager.get(botId) : undefined;
+    return bot !== undefined && bot.figures !== undefined && bot.instrument !== undefined && ACTIVE.has(bot.state) ? bot : undefined;
   }
 
   /** Forget a cached stopped-bot view (after it was started or deleted). */
@@ -209,6 +209,7 @@ export class LedgerService {
         quoteAsset: quote,
         since: baseline?.at,
         bots: [],
+        marks: {},
         unattributed: empty,
         explained: '0',
         accountChange: undefined,
@@ -218,14 +219,17 @@ export class LedgerService {
         message: baseline === undefined ? 'no baseline yet: it is taken when a bot first starts on this account' : 'no bot on this account has traded yet',
       };
     }
-    // a mark per symbol (and per base asset) from the bots that trade it
+    // one mark per symbol (and its base asset) for the whole check: a running bot's reference
+    // wins over a stopped bot's last stored one
     const marks = new Map<string, Fixed>();
     const assetMarks = new Map<string, Fixed>();
-    for (const r of records) {
-      const v = views.get(r.id);
-      if (v?.mark === undefined) continue;
-      marks.set(r.symbol, v.mark);
-      assetMarks.set(v.ledger.spec.base, v.mark);
+    for (const live of [false, true]) {
+      for (const r of records) {
+        const v = views.get(r.id);
+        if (v?.mark === undefined || (this.running(r.id) !== undefined) !== live) continue;
+        marks.set(r.symbol, v.mark);
+        assetMarks.set(v.ledger.spec.base, v.mark);
+      }
     }
     const fills = await this.storage.ledger.fillSumsSince(baseline, records.map((r) => r.id));
     const flows = await this.storage.ledger.flowSumsSince(baseline);
@@ -297,6 +301,7 @@ export class LedgerService {
       quoteAsset: quote,
       since: baseline.at,
       bots,
+      marks: Object.fromEntries([...marks].map(([k, v]) => [k, fx.format(v)])),
       unattributed: { fills: unattributedTrades, volume: f8(unattributedVolume), trades: String(unattributedTrades), funding: f8(unattributedFunding), transfers: f8(transfers), change: f8(unattributedChange) },
       explained: f8(explained),
       accountChange: accountChange === undefined ? undefined : f8(accountChange),

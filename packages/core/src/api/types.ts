@@ -65,6 +65,8 @@ export interface AccountLedgerDto {
   readonly bots: readonly { readonly botId: string; readonly name: string; readonly symbol: string; readonly change: string }[];
   /** Fills on the account that no bot placed (manual trades, another tool on the key), funding not owned by a bot, and transfers. */
   readonly unattributed: { readonly fills: number; readonly volume: string; readonly trades: string; readonly funding: string; readonly transfers: string; readonly change: string };
+  /** The one mark per symbol that every figure of this check is valued at. */
+  readonly marks: Readonly<Record<string, string>>;
   /** Σ bots + unattributed. */
   readonly explained: string;
   /** From the venue's balances and positions now against the baseline, at the same marks; undefined while unknown. */
