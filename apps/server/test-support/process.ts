@@ -25,6 +25,8 @@ export interface ServerProcess {
   waitForHealth(timeoutMs: number): Promise<void>;
   login(password: string): Promise<string>;
   get(path: string, cookie: string): Promise<unknown>;
+  /** A POST without a body; throws unless the answer is 2xx. */
+  post(path: string, cookie: string): Promise<unknown>;
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -64,6 +66,11 @@ export function spawnServer(options: { entry: 'npm-start' | 'server'; dataDir: s
     },
     async get(path, cookie) {
       const res = await fetch(`${base}${path}`, { headers: { cookie } });
+      return res.json();
+    },
+    async post(path, cookie) {
+      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { cookie } });
+      if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
       return res.json();
     },
     exited: () => exit,

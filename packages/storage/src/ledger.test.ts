@@ -55,8 +55,8 @@ for (const backend of BACKENDS) {
       const straight = foldInto(new BotLedger(spec), asLedgerFills(first), [{ kind: 'funding', amount: fx.parse('-0.5'), venueTime: flow.venueTime }], [{ dayStart, mark: fx.parse('50000') }]);
       assert.deepEqual(loaded.toJSON(), straight.toJSON());
       assert.equal(fx.format(loaded.figures(undefined, 0).funding), '-0.5');
-      const [snap] = await storage.context.db.execute<{ through_fill_id: string }>(sql`select through_fill_id from ledger_snapshots where bot_id = ${botId}`).then((r) => ('rows' in r ? r.rows : r) as { through_fill_id: string }[]);
-      assert.ok(Number(snap?.through_fill_id) > 0, 'a long tail was folded into a snapshot');
+      const result = (await storage.context.db.execute(sql`select through_fill_id from ledger_snapshots where bot_id = ${botId}`)) as unknown as { rows: { through_fill_id: string }[] };
+      assert.ok(Number(result.rows[0]?.through_fill_id) > 0, 'a long tail was folded into a snapshot');
 
       // more fills after the snapshot: the rebuild folds only those on top of it
       const second = history(40, 260);
