@@ -116,8 +116,8 @@ function BotHeader({ bot }: { bot: BotDetailDto }) {
             <>
               {stopped ? null : <p className="mb-2">The bot is stopped first: all its open orders on {bot.symbol} are cancelled.</p>}
               <p>
-                Then it is archived: it leaves the overview and its page, and with it its figures (PnL, fees, volume, position) and its history (orders, fills, charts) leave the dashboard. The stored
-                records stay in the database.
+                {stopped ? 'It' : 'Then it'} is archived and leaves the dashboard, and so do its figures (PnL, fees, volume, position) and its history (orders, fills, charts). The stored records stay in
+                the database.
               </p>
             </>
           }
