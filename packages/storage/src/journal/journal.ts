@@ -5,7 +5,7 @@
 // - recordOrder, recordHalt, events, risk events and stats go through the write queue (batched).
 // - recordFill is batched too; each caller still learns whether its fill was new.
 // - loadState gives a restarting bot its live orders, today's fills, its halt and equity marks.
-import { and, desc, eq, gte, isNotNull, max, notInArray, asc } from 'drizzle-orm';
+import { and, eq, gte, max, notInArray, asc } from 'drizzle-orm';
 import { EngineError, fx } from '@mm/core';
 import type { AccountFill, BotJournal, BotRestoreState, CashFlowShare, Fill, Fixed, LedgerRequest, OrderRecord } from '@mm/core';
 import type { StorageContext } from '../context.ts';
