@@ -30,13 +30,19 @@ function parseArgs(argv: string[]): { config: string; hours: number; seed: numbe
   return { config, hours, seed, json };
 }
 
+const assets = (m: Readonly<Record<string, string>>) => (Object.keys(m).length === 0 ? 'none' : Object.entries(m).map(([asset, v]) => `${v} ${asset}`).join(', '));
+
 function printReport(r: BacktestReport): void {
   const lines = [
     `backtest ${r.symbol}: ${r.hours} h, seed ${r.seed}, ${r.wallSeconds} s wall, ${r.simulatedEvents} events`,
     `fills          ${r.fills.count} (maker ${r.fills.maker}, taker ${r.fills.taker}, volume leg ${r.fills.volumeLeg})`,
     `volume         ${r.volume.total} (maker ${r.volume.maker}, taker ${r.volume.taker}; volume leg ${r.volume.volumeLeg})`,
     `target         ${r.volume.dailyTarget}/day → ${r.volume.targetHitPct} % hit; max volume leg per hour ${r.volume.maxVolumeLegPerHour}; outside windows ${r.volume.volumeLegFillsOutsideWindows}`,
-    `pnl            net ${r.pnl.net} (realized ${r.pnl.realized}, unrealized ${r.pnl.unrealized}, fees ${r.pnl.fees}); equity ${r.pnl.equityStart} → ${r.pnl.equityEnd}`,
+    `pnl            net ${r.pnl.net} ${r.pnl.quoteAsset} at ${r.pnl.mark} (realized ${r.pnl.realized}, unrealized ${r.pnl.unrealized}, fees ${r.pnl.fees}, funding ${r.pnl.funding}); equity ${r.pnl.equityStart} → ${r.pnl.equityEnd}`,
+    `fees paid      ${assets(r.pnl.feesByAsset)}`,
+    `position       ${r.pnl.position} ${r.pnl.baseAsset}${r.pnl.averageEntry === undefined ? '' : ` at an average ${r.pnl.averageEntry}`}`,
+    `account        change ${r.accountStatement.change} ${r.accountStatement.quoteAsset} at ${r.accountStatement.mark} (balances ${assets(r.accountStatement.balanceChanges)}; unrealized ${r.accountStatement.unrealizedStart} → ${r.accountStatement.unrealizedEnd}${Object.keys(r.accountStatement.unvalued).length === 0 ? '' : `; unvalued ${assets(r.accountStatement.unvalued)}`})`,
+    `               − ledger net ${r.accountStatement.ledgerNet} = difference ${r.accountStatement.difference}`,
     `inventory      ${r.inventory.baseStart} → ${r.inventory.baseEnd} (range ${r.inventory.baseMin} … ${r.inventory.baseMax})`,
     `max drawdown   ${r.maxDrawdown}`,
     `risk trips     ${JSON.stringify(r.riskTrips)}; denials ${JSON.stringify(r.riskDenials)}`,
