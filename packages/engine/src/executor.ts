@@ -2,6 +2,8 @@
 //   risk gate → register (pending_new) → persist the intent → send → apply the outcome.
 // A proven rejection is 'rejected'; an ambiguous one is 'unknown' and is resolved later by
 // asking the venue (in-flight checks), never by sending the order again.
+// Venue errors feed the API-error breaker once per failed request (a batch is one request), and an
+// ambiguous placement counts only once the venue proves an order of it was not placed.
 import { isEngineError } from '@mm/core';
 import type { ClientIdGenerator, Clock, EngineError, Fill, Instrument, OrderEvent, OrderRecord, OrderRequest, Side, StpMode, TimeInForce, VenueOrder } from '@mm/core';
 import type { VenueAdapter } from '@mm/exchange';
@@ -53,6 +55,21 @@ export interface ExecutorOptions {
 /** Errors after which a request may have reached the venue. */
 const AMBIGUOUS = new Set(['UNKNOWN_OUTCOME', 'TIMEOUT', 'VENUE_UNAVAILABLE']);
 
+/**
+ * One placement request whose answer was ambiguous, with the orders it carried that are still in
+ * doubt. It counts as one venue error when the first of them is proved not placed, and not at all
+ * when the venue turns out to have every one. Counting it provisionally and withdrawing it later
+ * would not do: the breaker is evaluated on a timer and holds once tripped, so a burst of 503s
+ * whose orders were all placed would still stop quoting before the checks could withdraw them.
+ * A venue that is really down is still caught: the checks that follow fail, one error each.
+ */
+interface AmbiguousRequest {
+  readonly error: EngineError;
+  readonly inDoubt: Set<string>;
+  /** The request's one error has been counted (at resolution, or already for a retryable refusal in it). */
+  counted: boolean;
+}
+
 export class Executor {
   private readonly o: ExecutorOptions;
   private readonly checkAfterMs: number;
@@ -64,6 +81,8 @@ export class Executor {
   private readonly placing = new Set<Promise<unknown>>();
   /** Client ids of orders whose placement request has no answer yet → whether a cancel waits for that answer. */
   private readonly awaitingAnswer = new Map<string, boolean>();
+  /** Client ids of orders in doubt after an ambiguous placement answer → that request. */
+  private readonly ambiguous = new Map<string, AmbiguousRequest>();
   /** Times of orders sent in the last minute, for the order-rate rule. */
   private readonly sentTimes: number[] = [];
   /** Venue calls made, for throughput figures. */
@@ -187,34 +206,69 @@ export class Executor {
     return true;
   }
 
+  /** Sends the placements in batches of the venue's size, one request each, one after the other. */
   private async sendPlacements(accepted: readonly { record: OrderRecord; request: OrderRequest }[]): Promise<void> {
+    const size = Math.max(1, this.o.adapter.capabilities.maxBatchPlace);
+    for (let i = 0; i < accepted.length; i += size) await this.sendBatch(accepted.slice(i, i + size));
+  }
+
+  private async sendBatch(batch: readonly { record: OrderRecord; request: OrderRequest }[]): Promise<void> {
     const { hooks } = this.o;
     let results;
     try {
-      this.requests.place += Math.ceil(accepted.length / Math.max(1, this.o.adapter.capabilities.maxBatchPlace));
-      results = await this.o.adapter.placeOrders(accepted.map((a) => a.request));
+      this.requests.place++;
+      results = await this.o.adapter.placeOrders(batch.map((a) => a.request));
     } catch (error) {
       const e = error as EngineError;
-      hooks.apiError(e);
       const ambiguous = !isEngineError(error) || AMBIGUOUS.has(e.code);
-      for (const a of accepted) {
+      if (!ambiguous) hooks.apiError(e);
+      for (const a of batch) {
         this.applyEvent(a.record.clientOrderId, ambiguous ? { type: 'outcome_unknown', reason: e.message } : { type: 'rejected', reason: e.message });
       }
+      if (ambiguous) this.holdInDoubt(batch.map((a) => a.record.clientOrderId), e, false);
       return;
     }
+    // whatever each order's answer, this was one request: at most one error for it
+    let refusal: EngineError | undefined;
+    let doubt: EngineError | undefined;
+    const unknown: string[] = [];
     results.forEach((result, i) => {
-      const id = accepted[i]!.record.clientOrderId;
+      const id = batch[i]!.record.clientOrderId;
       if (result.ok) {
         this.applyVenue(result.order);
       } else if (result.outcome === 'unknown') {
-        hooks.apiError(result.error);
+        doubt ??= result.error;
+        unknown.push(id);
         this.applyEvent(id, { type: 'outcome_unknown', reason: result.error.message });
       } else {
         hooks.rejected(result.error);
-        if (result.error.retryable) hooks.apiError(result.error);
+        if (result.error.retryable) refusal ??= result.error;
         this.applyEvent(id, { type: 'rejected', reason: `${result.error.code}: ${result.error.message}` });
       }
     });
+    if (refusal !== undefined) hooks.apiError(refusal);
+    if (doubt !== undefined) this.holdInDoubt(unknown, doubt, refusal !== undefined);
+  }
+
+  /** Remembers the orders of an ambiguous request that are still unknown; their error waits for proof. */
+  private holdInDoubt(clientOrderIds: readonly string[], error: EngineError, counted: boolean): void {
+    // an order the stream reported while the answer was on its way is proved placed already
+    const inDoubt = clientOrderIds.filter((id) => this.o.orders.get(id)?.record.status === 'unknown');
+    if (inDoubt.length === 0) return;
+    const request: AmbiguousRequest = { error, inDoubt: new Set(inDoubt), counted };
+    for (const id of inDoubt) this.ambiguous.set(id, request);
+    this.o.hooks.log('warn', `ambiguous venue answer for ${inDoubt.length} order(s), asking the venue before counting it as an error: ${error.code}: ${error.message}`);
+  }
+
+  /** The venue proved an order of an ambiguous request placed (or not): settles that request's error. */
+  private settleDoubt(clientOrderId: string, placed: boolean): void {
+    const request = this.ambiguous.get(clientOrderId);
+    if (request === undefined) return;
+    this.ambiguous.delete(clientOrderId);
+    request.inDoubt.delete(clientOrderId);
+    if (placed || request.counted) return;
+    request.counted = true;
+    this.o.hooks.apiError(request.error);
   }
 
   /** Cancels our orders by client id. Orders already finished or being cancelled are skipped. */
@@ -249,22 +303,28 @@ export class Executor {
         hooks.apiError(error as EngineError);
         continue;
       }
+      // one request, so at most one error for it, however many of its cancels failed
+      let failure: EngineError | undefined;
       for (let i = 0; i < results.length; i++) {
         const result = results[i]!;
         const id = batch[i]!;
         if (result.ok) {
           if (result.order !== undefined) this.applyVenue(result.order);
-          else this.applyEvent(id, { type: 'canceled' });
+          else {
+            this.settleDoubt(id, true);
+            this.applyEvent(id, { type: 'canceled' });
+          }
         } else if (result.outcome === 'rejected' && result.error.code === 'ORDER_NOT_FOUND') {
           // gone already: filled, cancelled by the venue, or never placed; ask what happened
           await this.check(id);
         } else if (result.outcome === 'rejected') {
           this.applyEvent(id, { type: 'cancel_rejected', reason: result.error.message });
-          hooks.apiError(result.error);
+          failure ??= result.error;
         } else {
-          hooks.apiError(result.error);
+          failure ??= result.error;
         }
       }
+      if (failure !== undefined) hooks.apiError(failure);
     }
   }
 
@@ -275,8 +335,17 @@ export class Executor {
     try {
       const due = this.o.orders.needingCheck(this.o.clock.now(), this.checkAfterMs).slice(0, limit);
       for (const managed of due) await this.check(managed.record.clientOrderId);
+      this.forgetSettledDoubts();
     } finally {
       this.checking = false;
+    }
+  }
+
+  /** Drops doubts about orders that ended without the venue's word (e.g. a refused cancel made one resting). */
+  private forgetSettledDoubts(): void {
+    for (const id of this.ambiguous.keys()) {
+      const s = this.o.orders.get(id)?.record.status;
+      if (s !== 'unknown' && s !== 'pending_cancel' && s !== 'pending_new') this.settleDoubt(id, true);
     }
   }
 
@@ -297,6 +366,8 @@ export class Executor {
       const misses = orders.recordNotFound(clientOrderId, clock.now());
       if (misses < this.notFoundLimit) return;
       const s = orders.get(clientOrderId)!.record.status;
+      // the venue never had it (or lost it): an ambiguous placement of it failed after all
+      this.settleDoubt(clientOrderId, false);
       if (s === 'pending_new' || s === 'unknown') {
         this.applyEvent(clientOrderId, { type: 'rejected', reason: `the venue has no such order after ${misses} checks` });
       } else if (s !== 'filled' && s !== 'canceled' && s !== 'rejected' && s !== 'expired') {
@@ -321,12 +392,15 @@ export class Executor {
   }
 
   applyVenue(report: VenueOrder): ApplyOutcome {
+    // the venue reports the order: it was placed, whatever the placement's answer said
+    this.settleDoubt(report.clientOrderId, report.status !== 'rejected');
     const result = this.o.orders.applyVenueOrder(report, this.o.clock.now());
     this.report(result, report.clientOrderId);
     return result;
   }
 
   applyEvent(clientOrderId: string, event: OrderEvent): ApplyOutcome {
+    if (event.type === 'fill') this.settleDoubt(clientOrderId, true);
     const result = this.o.orders.apply(clientOrderId, event, this.o.clock.now());
     this.report(result, clientOrderId);
     return result;
