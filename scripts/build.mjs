@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm run build`: the production output, in dist/ (git-ignored).
-//   dist/web/             the dashboard (apps/web, Vite), when apps/web exists
+//   dist/web/             the dashboard (apps/web, Vite), when apps/web exists, with a .br and a .gz
+//                         copy of every compressible file (scripts/compress-assets.mjs); the server
+//                         sends the one the browser accepts
 //   dist/server/main.js   the server; migrate.js and rotate-secret.js are the production tools.
 //                         ESM bundles for Node 20 of apps/server and every workspace package
 //                         (they ship TypeScript sources, which plain node cannot run); third-party
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { compressAssets, summary } from './compress-assets.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -31,6 +34,10 @@ if (existsSync(at('apps/web/package.json'))) {
   const web = spawnSync('npm', ['run', 'build', '--workspace', '@mm/web'], { cwd: root, stdio: 'inherit' });
   if (web.status !== 0) fail('the dashboard build (npm run build -w @mm/web) failed');
   if (!existsSync(at('apps/web/dist/index.html'))) fail('apps/web/dist/index.html is missing after the dashboard build');
+  // precompressed in the source tree too, so that `npm start` after a build serves them as well
+  const compressed = await compressAssets(at('apps/web/dist'));
+  if (!compressed.some((r) => r.path.startsWith('assets/') && r.br !== undefined && r.gz !== undefined)) fail('no precompressed asset was written under apps/web/dist/assets');
+  console.log(summary(compressed));
   cpSync(at('apps/web/dist'), join(dist, 'web'), { recursive: true });
 } else {
   console.log('== no apps/web: the server is built without the dashboard');

@@ -2,7 +2,7 @@
 // dashboard stream and the static dashboard, wired together. `createApp` builds everything and
 // `listen` serves it; `close` stops bots (cancelling their orders), flushes storage and exits.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
@@ -45,6 +45,18 @@ function defaultWebDist(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [resolve(here, '../web'), resolve(here, '../../../apps/web/dist')];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[1]!;
+}
+
+/** Vite's content-hashed output: assets/<name>-<hash>.<ext>, maybe with the .br / .gz of the build. */
+const HASHED_ASSET = /^assets\/(?:[^/]+\/)*[^/]+-[A-Za-z0-9_-]{6,}\.[A-Za-z0-9]+(?:\.br|\.gz)?$/;
+
+/**
+ * Cache-Control of a dashboard file (its path relative to the dist directory): a hashed asset
+ * never changes under its name, so browsers keep it a year without asking; everything else
+ * (index.html, which names the current assets) is revalidated on every load (ETag, 304).
+ */
+export function cacheControlFor(file: string): string {
+  return HASHED_ASSET.test(file.split(sep).join('/')) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
 /** Log paths that must never reach a log line. */
@@ -177,8 +189,19 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 
   const webDist = env.WEB_DIST ?? defaultWebDist();
   const hasDashboard = existsSync(join(webDist, 'index.html'));
-  if (hasDashboard) await http.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: ['index.html'] });
-  else logger.warn({ webDist }, 'the dashboard is not built; run `npm run build -w @mm/web` (npm start does it for you)');
+  if (hasDashboard) {
+    await http.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      // <file>.br / <file>.gz written at build time (scripts/compress-assets.mjs): picked by
+      // Accept-Encoding, with Content-Encoding and Vary: Accept-Encoding; the original otherwise
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders: (reply, path) => reply.header('cache-control', cacheControlFor(relative(webDist, path))),
+    });
+  } else logger.warn({ webDist }, 'the dashboard is not built; run `npm run build -w @mm/web` (npm start does it for you)');
   installNotFound(http, hasDashboard);
 
   await bots.restore((message) => logger.info(message));
