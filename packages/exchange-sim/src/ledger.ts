@@ -7,7 +7,9 @@ import { fx } from '@mm/core';
 import type { Fixed, Instrument, MarginType, StpMode } from '@mm/core';
 import type { AccountListener, TrackedHistory } from './listeners.ts';
 import { OpenOrders } from './open-orders.ts';
-import type { FeeConstants } from './symbol-market.ts';
+import type { FeeConstants, FeeSchedule } from './fees.ts';
+
+export type { FeeSchedule } from './fees.ts';
 
 export interface AssetBalance {
   total: Fixed;
@@ -22,11 +24,6 @@ export interface PositionState {
   realizedPnl: Fixed;
   leverage: number;
   marginType: MarginType;
-}
-
-export interface FeeSchedule {
-  readonly maker: Fixed;
-  readonly taker: Fixed;
 }
 
 /**

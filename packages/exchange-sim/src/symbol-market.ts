@@ -9,32 +9,12 @@
 import { fx } from '@mm/core';
 import type { Fixed, Instrument } from '@mm/core';
 import { MatchingBook } from './book.ts';
-import type { FeeSchedule } from './ledger.ts';
+import type { FeeConstants, FeeSchedule, RateConstants } from './fees.ts';
 import { bigOf } from './ledger.ts';
 import { MatchingEngine } from './matching.ts';
 import type { Settlement } from './matching.ts';
 
-/** One fee rate on one instrument. */
-export interface RateConstants {
-  readonly rate: Fixed;
-  /** Fee per tick·lot when exact, else undefined. */
-  readonly perTickLot: Fixed | undefined;
-  /** What a buyer pays per tick·lot (notional + fee) when exact. */
-  readonly buyPerTickLot: Fixed | undefined;
-  /** What a seller receives per tick·lot (notional − fee) when exact. */
-  readonly sellPerTickLot: Fixed | undefined;
-}
-
-/** One account fee schedule on one instrument. */
-export interface FeeConstants {
-  readonly schedule: FeeSchedule;
-  readonly maker: RateConstants;
-  readonly taker: RateConstants;
-  /** A spot buy reserves its notional plus the larger fee, never less than the notional. */
-  readonly lockRate: Fixed;
-  /** That reservation per tick·lot when exact, else undefined. */
-  readonly lockPerTickLot: Fixed | undefined;
-}
+export type { FeeConstants, RateConstants } from './fees.ts';
 
 export class SymbolMarket {
   readonly symbol: string;
