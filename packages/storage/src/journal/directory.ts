@@ -4,7 +4,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { EngineError } from '@mm/core';
 import type { Executor } from '../backend/types.ts';
-import { isUuid } from '../repos/bots.ts';
+import { isUuid } from '../uuid.ts';
 import { bots, venueAccounts } from '../schema.ts';
 
 export class BotDirectory {

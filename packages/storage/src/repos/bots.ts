@@ -9,6 +9,9 @@ import type { BotConfig, RiskTrip } from '@mm/core';
 import type { Executor } from '../backend/types.ts';
 import type { StorageContext } from '../context.ts';
 import { botConfigVersions, bots } from '../schema.ts';
+import { isUuid } from '../uuid.ts';
+
+export { isUuid } from '../uuid.ts';
 
 export type DesiredState = 'running' | 'paused' | 'stopped';
 const DESIRED_STATES: readonly DesiredState[] = ['running', 'paused', 'stopped'];
@@ -39,12 +42,6 @@ export interface NewBot {
   readonly desiredState?: DesiredState;
   /** Username (or "system") recorded with version 1. */
   readonly changedBy?: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 const columns = { bot: bots, config: botConfigVersions.config };
