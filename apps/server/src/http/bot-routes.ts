@@ -1,5 +1,5 @@
 // Bots: CRUD, lifecycle actions, and everything the bot page shows.
-import { BOT_ACTIONS, EngineError, fx, tradingDay } from '@mm/core';
+import { BOT_ACTIONS, fx, isEngineError, tradingDay } from '@mm/core';
 import type { BookDto, ConfigVersionDto, HourlyVolumeDto, VolumeDayDto } from '@mm/core';
 import type { Storage } from '@mm/storage';
 import { pacing } from '@mm/strategy';
@@ -24,6 +24,16 @@ const actionBody = z.object({ reason: z.string().max(200).optional() }).optional
 function csvCell(value: string | number | undefined): string {
   const s = value === undefined ? '' : String(value);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The bot in the engine, or undefined for a stored bot the engine does not hold. */
+function runningBot(bots: BotService, id: string): ReturnType<BotService['live']> | undefined {
+  try {
+    return bots.live(id);
+  } catch (error) {
+    if (isEngineError(error) && error.code === 'NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 export function botRoutes(routes: Routes, bots: BotService, storage: Storage): void {
@@ -247,16 +257,19 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
   routes.add({
     method: 'GET',
     url: '/api/bots/:id/book',
-    summary: 'The live order book with our own orders marked',
+    summary: 'The live order book with our own orders marked; live: false and no levels while the bot is stopped or has no market data yet; 404 only for an unknown bot',
     tag: 'bots',
     params: idParams,
     response: 'BookDto',
-    handler: ({ params }): BookDto => {
-      const bot = bots.live(params.id);
-      const book = bot.currentBook();
-      const inst = bot.instrument;
-      if (book === undefined || inst === undefined) throw new EngineError('NOT_FOUND', 'no market data yet for this bot');
-      return bookDto(book, inst, bot.liveOrders());
+    handler: async ({ params }): Promise<BookDto> => {
+      const bot = runningBot(bots, params.id);
+      const book = bot?.currentBook();
+      const inst = bot?.instrument;
+      const stopped = bot === undefined || bot.state === 'STOPPED' || bot.state === 'INIT';
+      if (bot !== undefined && book !== undefined && inst !== undefined && !stopped) return { ...bookDto(book, inst, bot.liveOrders()), live: true };
+      // a stored bot that is not running (or still connecting): nothing to show, which is no error
+      const record = await storage.bots.require(params.id);
+      return { symbol: record.config.symbol, bids: [], asks: [], at: Date.now(), live: false };
     },
   });
 }

@@ -260,6 +260,8 @@ export interface BookDto {
   readonly bids: readonly BookLevelDto[];
   readonly asks: readonly BookLevelDto[];
   readonly at: number;
+  /** false: the bot is stopped (or has no market data yet), so there are no levels; absent or true: a live book. */
+  readonly live?: boolean;
 }
 
 export interface GridLevelDto {

@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { BookLevelDto } from '@mm/core';
 import { ApiError, errorMessage } from '../../lib/api.ts';
-import { useBook } from '../../lib/queries.ts';
+import { useBook, useBot } from '../../lib/queries.ts';
 import { chartNumber } from '../../lib/chart-number.ts';
 import { dec, isPositive, mid } from '../../lib/format.ts';
 import { cx } from '../../lib/cx.ts';
@@ -13,6 +13,9 @@ const DEPTH = 10;
 
 export function BookLadder({ botId, reference, priceDecimals, qtyDecimals }: { botId: string; reference: string | undefined; priceDecimals: number | undefined; qtyDecimals: number | undefined }) {
   const book = useBook(botId);
+  // the page's own bot query (cached): a stopped bot's last streamed book is not shown as current
+  const state = useBot(botId).data?.state;
+  const stopped = book.data?.live === false || state === 'STOPPED';
   const asks = (book.data?.asks ?? []).slice(0, DEPTH);
   const bids = (book.data?.bids ?? []).slice(0, DEPTH);
   const maxQty = Math.max(1e-12, ...[...asks, ...bids].map((l) => chartNumber(l.qty) ?? 0));
@@ -26,6 +29,8 @@ export function BookLadder({ botId, reference, priceDecimals, qtyDecimals }: { b
         <Empty>loading…</Empty>
       ) : book.isError && refused ? (
         <Empty>{refused.message}</Empty>
+      ) : stopped ? (
+        <Empty>{state === 'STOPPED' || state === undefined ? 'No market data while stopped.' : 'No market data yet.'}</Empty>
       ) : asks.length + bids.length === 0 ? (
         <Empty>No book data.</Empty>
       ) : (
