@@ -26,6 +26,8 @@ import { LedgerService } from './ledger/service.ts';
 import { allowedOrigins, loadEnv } from './env.ts';
 import type { ServerEnv } from './env.ts';
 import { accountRoutes } from './http/account-routes.ts';
+import { describeAuth, describeRequest, subjectKind } from './http/audit-wording.ts';
+import type { AuditSubject } from './http/audit-wording.ts';
 import { authRoutes } from './http/auth-routes.ts';
 import { botRoutes } from './http/bot-routes.ts';
 import { installErrorHandler, installNotFound } from './http/errors.ts';
@@ -151,16 +153,53 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
 
   const authenticate = async (request: FastifyRequest): Promise<ActiveSession | undefined> => sessions.resolve(request.cookies[SESSION_COOKIE]);
   const audit = (request: FastifyRequest, user: string, action: string, details?: Record<string, unknown>) => {
-    void storage.audit.record({ username: user, ip: request.ip, action, ...(details === undefined ? {} : { details }) }).catch(() => undefined);
+    void storage.audit.record({ username: user, ip: request.ip, action, details: { summary: describeAuth(user, action), ...details } }).catch(() => undefined);
   };
-  // every state-changing call is audit-logged with user and address
+  // every state-changing call is audit-logged with user and address: in words (details.summary,
+  // "admin stopped bot “Demo DEMOUSDT”") and as the raw request (action "POST <route>", target id,
+  // details.status). The bot's or account's name is read before the handler runs, so that a
+  // deleted or renamed one is named as it was.
+  const isRead = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+  const subjects = new WeakMap<FastifyRequest, AuditSubject>();
+  http.addHook('preHandler', async (request) => {
+    if (isRead(request.method) || request.cookies[SESSION_COOKIE] === undefined) return;
+    const kind = subjectKind(request.routeOptions.url ?? '');
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    if (kind === undefined || typeof id !== 'string') return;
+    const name = await (kind === 'bot' ? storage.bots.get(id) : storage.accounts.get(id)).then((r) => r?.name).catch(() => undefined);
+    subjects.set(request, { kind, id, name });
+  });
+  // a created bot or account: its id and name from the answer
+  http.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'POST' || reply.statusCode !== 201 || typeof payload !== 'string') return payload;
+    const kind = request.routeOptions.url === '/api/bots' ? 'bot' : request.routeOptions.url === '/api/accounts' ? 'account' : undefined;
+    if (kind === undefined) return payload;
+    try {
+      const created = JSON.parse(payload) as { id?: unknown; name?: unknown };
+      if (typeof created.id === 'string') subjects.set(request, { kind, id: created.id, name: typeof created.name === 'string' ? created.name : undefined });
+    } catch {
+      // not JSON: no id to record
+    }
+    return payload;
+  });
   http.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    if (isRead(request.method)) return;
     const session = (request as FastifyRequest & { session?: ActiveSession }).session;
     if (session === undefined) return;
-    const params = request.params as { id?: string } | undefined;
+    const route = request.routeOptions.url ?? request.url.split('?')[0] ?? request.url;
+    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    const subject = subjects.get(request);
+    const target = params.id ?? subject?.id;
+    const summary = describeRequest({ user: session.username, method: request.method, route, params, body: request.body, status: reply.statusCode, subject });
     void storage.audit
-      .record({ userId: session.userId, username: session.username, ip: request.ip, action: `${request.method} ${request.routeOptions.url ?? request.url}`, ...(params?.id === undefined ? {} : { target: params.id }), details: { status: reply.statusCode } })
+      .record({
+        userId: session.userId,
+        username: session.username,
+        ip: request.ip,
+        action: `${request.method} ${route}`,
+        ...(target === undefined ? {} : { target }),
+        details: { summary, method: request.method, route, status: reply.statusCode, ...(subject?.name === undefined ? {} : { [`${subject.kind}Name`]: subject.name }) },
+      })
       .catch(() => undefined);
   });
 

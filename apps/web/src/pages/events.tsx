@@ -1,8 +1,11 @@
-// Everything that happened: the event log of all bots, and the audit trail of operator actions.
+// Everything that happened: the event log of all bots, and the audit trail of operator actions
+// (who did what to which bot, in words; the raw request behind each line on demand).
 import type { AuditDto } from '@mm/core';
-import { useMemo } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { errorMessage } from '../lib/api.ts';
-import { useAudit } from '../lib/queries.ts';
+import { auditRefused, auditSentence, rawFields } from '../lib/audit-wording.ts';
+import { cx } from '../lib/cx.ts';
+import { useAudit, useBots } from '../lib/queries.ts';
 import { fmtDateTime } from '../lib/format.ts';
 import { useTimeZone } from '../lib/prefs.ts';
 import { Button } from '../ui/button.tsx';
@@ -36,7 +39,16 @@ export default function EventsPage() {
 function AuditLog() {
   const audit = useAudit();
   const tz = useTimeZone();
+  const bots = useBots();
+  const names = useMemo(() => new Map((bots.data ?? []).map((b) => [b.id, b.name])), [bots.data]);
   const items = useMemo<AuditDto[]>(() => audit.data?.pages.flatMap((p) => p.items) ?? [], [audit.data]);
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setOpen((current) => {
+      const next = new Set(current);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   return (
     <Panel title="Audit trail" id="audit" bodyClassName="p-0">
       {audit.isError ? <ErrorText>{errorMessage(audit.error)}</ErrorText> : null}
@@ -46,20 +58,40 @@ function AuditLog() {
         <Empty>No operator actions recorded yet.</Empty>
       ) : (
         <table className="grid-table" aria-label="Audit trail">
-          <TableHead columns={['Time', 'User', 'IP', 'Action', 'Target', 'Details']} />
+          <TableHead columns={['Time', 'What happened', 'Address', 'Request']} />
           <tbody>
-            {items.map((a) => (
-              <tr key={a.id}>
-                <td className="text-dim">{fmtDateTime(a.at, tz)}</td>
-                <td>{a.user}</td>
-                <td className="text-dim">{a.ip ?? '—'}</td>
-                <td>{a.action}</td>
-                <td className="text-dim">{a.target ?? '—'}</td>
-                <td className="max-w-[40rem] truncate text-mute" title={a.details ? JSON.stringify(a.details) : undefined}>
-                  {a.details ? JSON.stringify(a.details) : ''}
-                </td>
-              </tr>
-            ))}
+            {items.map((a) => {
+              const expanded = open.has(a.id);
+              const refused = auditRefused(a);
+              return (
+                <Fragment key={a.id}>
+                  <tr data-audit-row="">
+                    <td className="whitespace-nowrap text-dim">{fmtDateTime(a.at, tz)}</td>
+                    <td className={cx('break-words', refused && 'text-err')}>{auditSentence(a, names)}</td>
+                    <td className="text-dim">{a.ip ?? '—'}</td>
+                    <td className="w-0 whitespace-nowrap">
+                      <Button size="sm" variant="ghost" aria-expanded={expanded} aria-controls={`audit-raw-${a.id}`} onClick={() => toggle(a.id)}>
+                        {expanded ? '▾' : '▸'} raw
+                      </Button>
+                    </td>
+                  </tr>
+                  {expanded ? (
+                    <tr id={`audit-raw-${a.id}`} className="bg-raised">
+                      <td colSpan={4}>
+                        <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-0.5 py-1 text-[0.92em]">
+                          {rawFields(a).map(([label, value]) => (
+                            <Fragment key={label}>
+                              <dt className="text-mute">{label}</dt>
+                              <dd className="break-all text-dim">{value}</dd>
+                            </Fragment>
+                          ))}
+                        </dl>
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              );
+            })}
           </tbody>
         </table>
       )}
