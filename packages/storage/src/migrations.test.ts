@@ -15,13 +15,18 @@ import { openStorage } from './storage.ts';
 import type { Storage } from './storage.ts';
 
 const TABLES = [
+  'account_baselines',
+  'account_fills',
   'audit_log',
   'bot_config_versions',
   'bot_stats',
   'bots',
+  'cash_flows',
   'events',
   'fills',
   'hourly_volume',
+  'ledger_day_marks',
+  'ledger_snapshots',
   'orders',
   'risk_events',
   'sessions',

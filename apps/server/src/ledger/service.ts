@@ -19,6 +19,8 @@ interface StoredView {
   readonly mark: Fixed | undefined;
 }
 
+const four = (v: string) => fx.format(fx.parse(v), { decimals: 4 });
+
 const ACTIVE = new Set(['SYNC_BALANCES', 'START_QUOTING', 'RUNNING', 'PAUSED', 'ERROR', 'STOPPING']);
 
 export class LedgerService {
@@ -152,12 +154,13 @@ export class LedgerService {
       base: dto.position,
       quote: latest?.quote ?? '0',
       equity: latest?.equity,
-      pnl: { realized: dto.realized, unrealized: dto.unrealized, fees: dto.fees, net: dto.net, today: dto.today.net },
+      pnl: { realized: four(dto.realized), unrealized: four(dto.unrealized), fees: four(dto.fees), net: four(dto.net), today: dto.today.net === undefined ? undefined : four(dto.today.net) },
+      // the same precision as a running bot's stats (the ledger block keeps every digit)
       volume: {
-        maker: dto.today.maker,
-        taker: dto.today.taker,
-        total: dto.today.total,
-        volumeLeg: dto.today.volumeLeg,
+        maker: fx.format(fx.parse(dto.today.maker), { decimals: 2 }),
+        taker: fx.format(fx.parse(dto.today.taker), { decimals: 2 }),
+        total: fx.format(traded, { decimals: 2 }),
+        volumeLeg: fx.format(fx.parse(dto.today.volumeLeg), { decimals: 2 }),
         target,
         expected: '0',
         progressPct: fx.parse(target) > 0n ? Math.round(fx.toNumber(fx.div(traded * 100n, fx.parse(target))) * 100) / 100 : 0,
