@@ -11,6 +11,8 @@ export type TimeInForce = 'GTC' | 'IOC' | 'FOK' | 'POST_ONLY';
 export type StpMode = 'none' | 'expire_taker' | 'expire_maker' | 'expire_both';
 export type Liquidity = 'maker' | 'taker';
 export type MarginType = 'cross' | 'isolated';
+/** Which leg of the bot an order belongs to. */
+export type OrderTag = 'mm' | 'volume';
 
 export function oppositeSide(side: Side): Side {
   return side === 'buy' ? 'sell' : 'buy';

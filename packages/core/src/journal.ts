@@ -5,13 +5,10 @@
 // - recordFill is idempotent per venue + symbol + trade id;
 // - loadState gives a restarting bot what it needs to reconcile with the venue.
 import type { RiskAction, RiskRule } from './config/bot-config.ts';
-import type { CashFlow, Fill } from './domain.ts';
+import type { CashFlow, Fill, OrderTag } from './domain.ts';
 import type { Fixed } from './fixed.ts';
 import type { LedgerFill, LedgerSpec, LedgerStateJson } from './ledger/bot-ledger.ts';
 import type { OrderRecord } from './order-state.ts';
-
-/** Which leg of the bot an order belongs to. */
-export type OrderTag = 'mm' | 'volume';
 
 /** A monitor rule that tripped, with the action it takes; a halting one is stored with the bot. */
 export interface RiskTrip {

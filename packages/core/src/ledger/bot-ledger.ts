@@ -14,8 +14,7 @@
 // the account's balance changes exactly, whichever asset the venue charges.
 import * as fx from '../fixed.ts';
 import type { Fixed } from '../fixed.ts';
-import type { Liquidity, Side } from '../domain.ts';
-import type { OrderTag } from '../journal.ts';
+import type { Liquidity, OrderTag, Side } from '../domain.ts';
 import { tradingDay } from '../time-zone.ts';
 
 const HOUR_MS = 3_600_000;

@@ -1,9 +1,8 @@
 // Venue fills and instruments in the ledger's terms: exact decimals, contract multiplier applied.
 import * as fx from '../fixed.ts';
 import type { Fixed } from '../fixed.ts';
-import type { Fill } from '../domain.ts';
+import type { Fill, OrderTag } from '../domain.ts';
 import type { Instrument } from '../instrument.ts';
-import type { OrderTag } from '../journal.ts';
 import type { LedgerFill, LedgerSpec } from './bot-ledger.ts';
 
 /** The ledger currencies of a bot on `inst`: PnL in the quote (spot) or margin asset (perps). */
