@@ -51,7 +51,8 @@ export function rawFields(a: AuditDto): [label: string, value: string][] {
   if (a.target !== undefined) fields.push(['Target', a.target]);
   fields.push(['User', a.user]);
   fields.push(['Address', a.ip ?? '—']);
-  for (const key of ['summary', 'method', 'route', 'status']) delete details[key];
+  // what the sentence and the fields above say already
+  for (const key of ['summary', 'method', 'route', 'status', 'botName', 'accountName']) delete details[key];
   if (Object.keys(details).length > 0) fields.push(['Details', JSON.stringify(details)]);
   return fields;
 }

@@ -12,7 +12,6 @@ import { Button } from '../ui/button.tsx';
 import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
 import { TabsContent, TabsList, TabsRoot } from '../ui/tabs.tsx';
 import { EventLog } from './event-log.tsx';
-import { TableHead } from '../ui/table-head.tsx';
 
 export default function EventsPage() {
   return (
@@ -58,7 +57,18 @@ function AuditLog() {
         <Empty>No operator actions recorded yet.</Empty>
       ) : (
         <table className="grid-table" aria-label="Audit trail">
-          <TableHead columns={['Time', 'What happened', 'Address', 'Request']} />
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">What happened</th>
+              <th scope="col" className="hidden sm:table-cell">
+                Address
+              </th>
+              <th scope="col" className="w-0">
+                Request
+              </th>
+            </tr>
+          </thead>
           <tbody>
             {items.map((a) => {
               const expanded = open.has(a.id);
@@ -66,10 +76,20 @@ function AuditLog() {
               return (
                 <Fragment key={a.id}>
                   <tr data-audit-row="">
-                    <td className="whitespace-nowrap text-dim">{fmtDateTime(a.at, tz)}</td>
+                    <td className="text-dim">
+                      {/* date and time wrap onto two lines on a narrow screen, never inside either */}
+                      {fmtDateTime(a.at, tz)
+                        .split(' ')
+                        .map((part, i) => (
+                          <Fragment key={i}>
+                            {i > 0 ? ' ' : null}
+                            <span className="whitespace-nowrap">{part}</span>
+                          </Fragment>
+                        ))}
+                    </td>
                     <td className={cx('break-words', refused && 'text-err')}>{auditSentence(a, names)}</td>
-                    <td className="text-dim">{a.ip ?? '—'}</td>
-                    <td className="w-0 whitespace-nowrap">
+                    <td className="hidden text-dim sm:table-cell">{a.ip ?? '—'}</td>
+                    <td className="w-0 whitespace-nowrap text-right">
                       <Button size="sm" variant="ghost" aria-expanded={expanded} aria-controls={`audit-raw-${a.id}`} onClick={() => toggle(a.id)}>
                         {expanded ? '▾' : '▸'} raw
                       </Button>
