@@ -19,6 +19,9 @@ if (!existsSync(webDist) && existsSync(`${root}apps/web/package.json`)) {
   const build = spawnSync('npm', ['run', 'build', '--workspace', '@mm/web', '--if-present'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) {
     console.error('The dashboard build failed; the API still starts, without the web pages.');
+  } else {
+    // brotli and gzip copies beside the assets, as `npm run build` writes them
+    spawnSync(process.execPath, ['scripts/compress-assets.mjs', 'apps/web/dist'], { cwd: root, stdio: 'inherit' });
   }
 }
 
