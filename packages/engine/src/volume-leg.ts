@@ -2,9 +2,12 @@
 // order rests at a time; if it has not filled within makerTimeoutMs it is cancelled and, in
 // MIXED mode when the schedule is behind, the rest is taken with an IOC that never reaches our
 // own resting orders (the strategy caps its limit, the risk gate checks again).
+// The day's schedule starts where the leg started or resumed (its anchor): a bot started at 18:30
+// paces the rest of the day at the plain hourly pace instead of chasing the whole day's target,
+// and it never trades faster than catchUpMultiple × that pace (nor over the hourly cap).
 import type { Clock, Fixed, Instrument, Rng, TimerHandle, VolumeConfig } from '@mm/core';
 import { decideVolumeAction, nextEventDelayMs, pacing, shouldTake, takerAction } from '@mm/strategy';
-import type { InventoryView, MarketView, OwnBook, PacingState, VolumeAction, VolumeInput, VolumeProgress } from '@mm/strategy';
+import type { InventoryView, MarketView, OwnBook, PacingAnchor, PacingState, VolumeAction, VolumeInput, VolumeProgress } from '@mm/strategy';
 import type { Executor } from './executor.ts';
 import type { OrderManager } from './order-manager.ts';
 import type { LogLevel } from './events.ts';
@@ -36,6 +39,8 @@ export class VolumeLeg {
   private makerTimer: TimerHandle | undefined;
   private activeOrder: string | undefined;
   private running = false;
+  /** Where today's schedule starts: set at every start and resume; an earlier day's anchor is ignored. */
+  private anchor: PacingAnchor | undefined;
   lastAction: VolumeAction | undefined;
 
   constructor(private readonly d: VolumeLegDeps) {}
@@ -43,6 +48,8 @@ export class VolumeLeg {
   start(): void {
     if (this.running || !this.d.config().enabled) return;
     this.running = true;
+    const now = this.d.clock.now();
+    this.anchor = { at: now, traded: this.d.progress(now).tradedToday };
     this.schedule();
   }
 
@@ -60,15 +67,16 @@ export class VolumeLeg {
     return this.running;
   }
 
+  /** The schedule as the leg paces it (from its anchor); the stats' `volume.expected` comes from here. */
   pacing(tradedToday: Fixed, now: number): PacingState {
-    return pacing(this.d.config(), tradedToday, now);
+    return pacing(this.d.config(), tradedToday, now, this.anchor);
   }
 
   private schedule(): void {
     if (!this.running) return;
     const now = this.d.clock.now();
     const progress = this.d.progress(now);
-    const state = pacing(this.d.config(), progress.tradedToday, now);
+    const state = this.pacing(progress.tradedToday, now);
     const delay = nextEventDelayMs(this.d.config(), state, progress.tradedToday, now, this.d.rng);
     // past the end of the day (target reached or no window left) check again in an hour
     const wait = Number.isFinite(delay) ? delay : 3_600_000;
@@ -97,6 +105,7 @@ export class VolumeLeg {
       progress: this.d.progress(now),
       now,
       rng: this.d.rng,
+      anchor: this.anchor,
     };
   }
 
@@ -145,7 +154,7 @@ export class VolumeLeg {
     if (!this.running || !this.d.mayTrade()) return;
     const now = this.d.clock.now();
     const progress = this.d.progress(now);
-    if (!shouldTake(this.d.config(), pacing(this.d.config(), progress.tradedToday, now))) return;
+    if (!shouldTake(this.d.config(), this.pacing(progress.tradedToday, now))) return;
     const input = this.input(now);
     if (input === undefined) return;
     const after = this.d.orders.get(clientOrderId)?.record;

@@ -136,6 +136,14 @@ export interface VolumeInput {
   readonly progress: VolumeProgress;
   readonly now: number;
   readonly rng: Rng;
+  /** Where the bot started or resumed today: the schedule runs from there (see `pacing`). */
+  readonly anchor?: PacingAnchor;
+}
+
+/** The moment the volume leg started or resumed, and what the bot had traded today by then. */
+export interface PacingAnchor {
+  readonly at: number;
+  readonly traded: Fixed;
 }
 
 export type VolumeAction =
@@ -149,10 +157,21 @@ export interface PacingState {
   /** Active milliseconds of the trading day elapsed / in total. */
   readonly activeElapsedMs: number;
   readonly activeTotalMs: number;
-  /** target × elapsed / total. */
+  /**
+   * Where the volume should be by now: traded at the schedule start + target × active time since
+   * then / active total, at most the target (no anchor today: target × elapsed / total).
+   */
   readonly expected: Fixed;
   /** expected − traded (positive = behind). */
   readonly deficit: Fixed;
   /** Start of the trading day (epoch ms) in the configured time zone. */
   readonly dayStart: number;
+  /** Where today's schedule starts: the anchor (start or resume) today, else the day start. */
+  readonly scheduleStart: number;
+  /** What the day ends at on schedule: the target, or less for a bot started mid-day. */
+  readonly goal: Fixed;
+  /** The plain hourly pace: target ÷ active hours of the day. */
+  readonly plainPerHour: Fixed;
+  /** The most the volume leg may trade in a clock hour: catchUpMultiple × plain pace, at most the hourly cap. */
+  readonly maxPerHour: Fixed;
 }

@@ -156,6 +156,15 @@ export const volumeSchema = z
     makerTimeoutMs: durationMs('How long a volume maker order may rest before it is cancelled (and, in MIXED mode, replaced by a taker order).', 1_000).default(30_000),
     maxSlippagePct: percent('MIXED: a taker order may pay at most this % beyond the best price.', 10).default(0.3),
     maxNotionalPerHourQuote: decimalString('Hard cap: the volume leg trades at most this much per hour (0 = no cap).').default('0'),
+    catchUpMultiple: z
+      .number()
+      .min(1, 'must be at least 1 (1 = never faster than the plain hourly pace)')
+      .max(10, 'must be at most 10 (a bigger multiple trades hours of volume in a burst)')
+      .default(2)
+      .meta({
+        description:
+          'Most the volume leg may trade in a clock hour while catching up, as a multiple of the plain hourly pace (daily target ÷ active hours). A bot started or resumed mid-day paces only the rest of the day and never trades faster than this, nor over the hourly cap.',
+      }),
     maxFeesPerDayQuote: decimalString('Hard cap: stop the volume leg after paying this much in fees today (0 = no cap).').default('0'),
     maxLossPerDayQuote: decimalString('Hard cap: stop the volume leg after losing this much today on its own trades (0 = no cap).').default('0'),
   })

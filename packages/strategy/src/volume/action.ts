@@ -43,7 +43,7 @@ export function makerPrice(side: Side, bestBid: number, bestAsk: number): number
 
 export function decideVolumeAction(input: VolumeInput): VolumeAction {
   const { config, instrument, market, inventory, rng } = input;
-  const state = pacing(config, input.progress.tradedToday, input.now);
+  const state = pacing(config, input.progress.tradedToday, input.now, input.anchor);
   const minTrade = fx.parse(config.minTradeQuote);
   const blocked = blockedBy(input, state, minTrade);
   if (blocked !== undefined) return none(blocked);
@@ -55,17 +55,15 @@ export function decideVolumeAction(input: VolumeInput): VolumeAction {
   const first: Side = rng.bool(sellProbability(inventory, market.reference, input.targetBasePct)) ? 'sell' : 'buy';
   const maxTrade = fx.max(fx.parse(config.maxTradeQuote), minTrade);
   const draw = minTrade + fx.mul(maxTrade - minTrade, fx.parse(rng.next().toFixed(9)), 'floor');
-  const room = hourRoom(input);
-  let size = fx.min(draw, remainingTarget(input));
-  if (room !== undefined) size = fx.min(size, room);
-  size = fx.max(size, minTrade);
+  const room = hourRoom(input, state);
+  const size = fx.max(fx.min(fx.min(draw, remainingTarget(input, state)), room), minTrade);
 
   let reason = 'not enough balance for a trade on either side';
   for (const side of [first, oppositeSide(first)]) {
     const priceTicks = makerPrice(side, bestBid, bestAsk);
     const qtyLots = lotsFor(instrument, size, minTrade, priceTicks);
-    if (room !== undefined && instrument.notional(priceTicks, qtyLots) > room) {
-      reason = 'the smallest trade would exceed the hourly cap';
+    if (instrument.notional(priceTicks, qtyLots) > room) {
+      reason = 'the smallest trade would exceed the hourly cap or catch-up bound';
       continue;
     }
     if (instrument.kind === 'spot' && !affordable(instrument, inventory, side, priceTicks, qtyLots)) continue;
@@ -82,7 +80,7 @@ export function decideVolumeAction(input: VolumeInput): VolumeAction {
 export function takerAction(input: VolumeInput, side: Side, qtyLots: number): VolumeAction {
   const { config, instrument, market, own } = input;
   if (!(qtyLots > 0)) return none('nothing to trade');
-  const state = pacing(config, input.progress.tradedToday, input.now);
+  const state = pacing(config, input.progress.tradedToday, input.now, input.anchor);
   const blocked = blockedBy(input, state, 0n);
   if (blocked !== undefined) return none(blocked);
   const slip = pct(num(config.maxSlippagePct));
@@ -102,9 +100,9 @@ export function takerAction(input: VolumeInput, side: Side, qtyLots: number): Vo
     if (limitTicks > best) return none('own order in the way');
   }
   let lots = Math.min(qtyLots, instrument.maxQtyLots);
-  // the hourly cap holds for takers too, valued at the worst price the order may get
-  const room = hourRoom(input);
-  if (room !== undefined && instrument.notional(limitTicks, lots) > room) lots = Number(fx.divInt(room, instrument.notional(limitTicks, 1), 'floor'));
+  // the hourly cap and catch-up bound hold for takers too, valued at the worst price the order may get
+  const room = hourRoom(input, state);
+  if (instrument.notional(limitTicks, lots) > room) lots = Number(fx.divInt(room, instrument.notional(limitTicks, 1), 'floor'));
   if (lots < instrument.minQtyLots || instrument.notional(limitTicks, lots) < instrument.minNotionalValue) return none('below the venue minimum after the hourly cap');
   return { kind: 'taker', side, limitTicks, qtyLots: lots };
 }

@@ -42,14 +42,22 @@ test('inside a window: a Poisson draw at the rate the rest of the day needs', ()
   let sum = 0;
   for (let i = 0; i < n; i++) sum += delay(config, '6000', now, rng);
   assert.ok(Math.abs(sum / n / 360_000 - 1) < 0.05, `mean ${sum / n}`);
-  // behind (nothing traded, 6000 expected): 120 events needed, boosted by 1 + 2 × 6000/12000 = 2 → mean 6 h / 240 = 90 s
+  // behind (nothing traded, 6000 expected): 120 events needed, boosted by 1 + 2 × 6000/12000 = 2
+  // → 4000 an hour, 4 × the plain pace of 1000: the default catch-up bound (2 × plain) holds it at
+  // 2000 an hour, 20 events → mean 180 s
   let behind = 0;
   for (let i = 0; i < n; i++) behind += delay(config, '0', now, rng);
-  assert.ok(Math.abs(behind / n / 90_000 - 1) < 0.05, `mean ${behind / n}`);
+  assert.ok(Math.abs(behind / n / 180_000 - 1) < 0.05, `mean ${behind / n}`);
+  // with a catch-up multiple of 4 the boosted rate stands: 240 events in 6 h → mean 90 s
+  const loose = { ...config, catchUpMultiple: 4 };
+  let boosted = 0;
+  for (let i = 0; i < n; i++) boosted += delay(loose, '0', now, rng);
+  assert.ok(Math.abs(boosted / n / 90_000 - 1) < 0.05, `mean ${boosted / n}`);
 });
 
 test('the draw is in active time: a gap between windows is skipped', () => {
-  const config = volume({ dailyTargetQuote: '1000', minTradeQuote: '100', maxTradeQuote: '100', windows: [{ start: '08:00', end: '09:00' }, { start: '20:00', end: '21:00' }] });
+  // a loose catch-up bound (10 × the plain 500 an hour), so the boosted rate below stands
+  const config = volume({ dailyTargetQuote: '1000', minTradeQuote: '100', maxTradeQuote: '100', catchUpMultiple: 10, windows: [{ start: '08:00', end: '09:00' }, { start: '20:00', end: '21:00' }] });
   const now = utc(2024, 0, 15, 8, 59, 59);
   const state = pacing(config, 0n, now);
   // 10 events over the 1 s + 1 h active time left, boosted by 1 + 2 × deficit / 1000

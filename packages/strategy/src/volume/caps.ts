@@ -4,15 +4,17 @@ import { fx } from '@mm/core';
 import type { Fixed } from '@mm/core';
 import type { PacingState, VolumeInput } from '../types.ts';
 
-/** What the hourly cap still allows this hour; undefined when there is no cap. */
-export function hourRoom(input: VolumeInput): Fixed | undefined {
-  const cap = fx.parse(input.config.maxNotionalPerHourQuote);
-  return cap > 0n ? cap - input.progress.volumeLegThisHour : undefined;
+/**
+ * What this clock hour still allows: the catch-up bound (catchUpMultiple × the plain hourly pace),
+ * or the hourly cap when that is lower. The leg never trades faster than that, however far behind.
+ */
+export function hourRoom(input: VolumeInput, state: PacingState): Fixed {
+  return state.maxPerHour - input.progress.volumeLegThisHour;
 }
 
-/** Remaining daily target (≤ 0 when reached). */
-export function remainingTarget(input: VolumeInput): Fixed {
-  return fx.parse(input.config.dailyTargetQuote) - input.progress.tradedToday;
+/** Remaining volume of today's schedule (≤ 0 when reached): up to the goal, the target unless started mid-day. */
+export function remainingTarget(input: VolumeInput, state: PacingState): Fixed {
+  return state.goal - input.progress.tradedToday;
 }
 
 /**
@@ -23,12 +25,19 @@ export function blockedBy(input: VolumeInput, state: PacingState, smallestTrade:
   const { config, progress } = input;
   if (!config.enabled) return 'volume leg disabled';
   if (!state.active) return 'outside the active windows';
-  if (remainingTarget(input) <= 0n) return 'daily target reached';
+  if (progress.tradedToday >= fx.parse(config.dailyTargetQuote)) return 'daily target reached';
+  if (remainingTarget(input, state) <= 0n) return `today's share of the target reached (${fx.format(state.goal, { decimals: 2 })}: the bot started mid-day)`;
   const feeCap = fx.parse(config.maxFeesPerDayQuote);
   if (feeCap > 0n && progress.feesToday >= feeCap) return `fee cap reached (${fx.format(progress.feesToday)} of ${config.maxFeesPerDayQuote} today)`;
   const lossCap = fx.parse(config.maxLossPerDayQuote);
   if (lossCap > 0n && progress.volumeLegLossToday >= lossCap) return `loss cap reached (${fx.format(progress.volumeLegLossToday)} of ${config.maxLossPerDayQuote} today)`;
-  const room = hourRoom(input);
-  if (room !== undefined && (room <= 0n || room < smallestTrade)) return `hourly cap reached (${fx.format(progress.volumeLegThisHour)} of ${config.maxNotionalPerHourQuote} this hour)`;
+  const room = hourRoom(input, state);
+  if (room <= 0n || room < smallestTrade) {
+    const cap = fx.parse(config.maxNotionalPerHourQuote);
+    const bound = fx.format(state.maxPerHour, { decimals: 2 });
+    return cap > 0n && cap <= state.maxPerHour
+      ? `hourly cap reached (${fx.format(progress.volumeLegThisHour)} of ${config.maxNotionalPerHourQuote} this hour)`
+      : `hourly catch-up bound reached (${fx.format(progress.volumeLegThisHour, { decimals: 2 })} of ${bound} this hour: ${config.catchUpMultiple} × the plain pace)`;
+  }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOUR_MS, fx } from '@mm/core';
+import { HOUR_MS, fx, volumeSchema } from '@mm/core';
 import { pacing } from './pacing.ts';
 import { volume } from '../test-fixtures.ts';
 
@@ -70,4 +70,76 @@ test('DST in Europe/Berlin: active time follows the real clock', () => {
   // the whole-day default window on the short day: 00:00–23:59 local is 22 h 59 min
   const allDay = pacing(volume({ timezone: 'Europe/Berlin' }), 0n, utc(2024, 2, 31, 12));
   assert.equal(allDay.activeTotalMs, 22 * HOUR_MS + 59 * 60_000);
+});
+
+// Issue 15: the demo bot started at 18:30 UTC with a 00:00–23:59 window showed "expected 30,891
+// of 40,000" at once and traded most of a day's volume in a burst.
+const ALL_DAY_MS = 23 * HOUR_MS + 59 * 60_000;
+
+test('started mid-day: the schedule starts at the start, at the plain pace, and ends at the share of the day left', () => {
+  const config = volume({ dailyTargetQuote: '40000' });
+  const start = utc(2024, 0, 15, 18, 30);
+  const anchor = { at: start, traded: 0n };
+  const plain = pacing(config, 0n, start);
+  // the full-day line would say 18.5 of 23 h 59 min are behind us: about 30,855 expected at once
+  assert.ok(plain.expected > p('30000'));
+  const s = pacing(config, 0n, start, anchor);
+  assert.equal(s.expected, 0n, 'nothing is owed for the time before the start');
+  assert.equal(s.deficit, 0n);
+  assert.equal(s.scheduleStart, start);
+  assert.notEqual(s.expected, plain.expected);
+  // the plain pace: 40000 / 23 h 59 min ≈ 1667.82 an hour, and twice that is the catch-up bound
+  const perHour = fx.divInt(p('40000') * BigInt(HOUR_MS), BigInt(ALL_DAY_MS), 'floor');
+  assert.equal(s.plainPerHour, perHour);
+  assert.equal(s.maxPerHour, fx.mul(perHour, p('2'), 'floor'));
+  // an hour in: one hour at the plain pace
+  const later = pacing(config, p('1000'), start + HOUR_MS, anchor);
+  assert.equal(later.expected, fx.divInt(p('40000') * BigInt(HOUR_MS), BigInt(ALL_DAY_MS), 'floor'));
+  assert.equal(later.deficit, later.expected - p('1000'));
+  // the day ends on schedule at target × the active time left at the start (5 h 29 min of 23 h 59 min)
+  const left = 5 * HOUR_MS + 29 * 60_000;
+  const goal = fx.divInt(p('40000') * BigInt(left), BigInt(ALL_DAY_MS), 'floor');
+  assert.equal(s.goal, goal);
+  assert.equal(pacing(config, p('9000'), utc(2024, 0, 15, 23, 59), anchor).expected, goal);
+  // with the plain line the bot is behind by three quarters of the target; with the anchor it is not
+  assert.ok(plain.deficit > p('30000'));
+});
+
+test('resumed mid-day: the schedule continues from what was traded; the target is the ceiling', () => {
+  const config = volume({ dailyTargetQuote: '12000', windows: [{ start: '08:00', end: '20:00' }] });
+  // paused at 11:00 with 3000 traded, resumed at 14:00: from 3000 at 1000 an hour
+  const anchor = { at: utc(2024, 0, 15, 14), traded: p('3000') };
+  assert.equal(pacing(config, p('3000'), utc(2024, 0, 15, 14), anchor).expected, p('3000'));
+  const s = pacing(config, p('4000'), utc(2024, 0, 15, 16), anchor);
+  assert.deepEqual([s.expected, s.deficit, s.goal], [p('5000'), p('1000'), p('9000')]);
+  // ahead of the target at the resume: expected and goal stay at the target
+  const rich = { at: utc(2024, 0, 15, 14), traded: p('11500') };
+  assert.deepEqual([pacing(config, p('11500'), utc(2024, 0, 15, 19), rich).expected, pacing(config, p('11500'), utc(2024, 0, 15, 19), rich).goal], [p('12000'), p('12000')]);
+  // started before the window opened: the plain line, to the full target
+  const early = { at: utc(2024, 0, 15, 6), traded: 0n };
+  assert.deepEqual([pacing(config, 0n, utc(2024, 0, 15, 14), early).expected, pacing(config, 0n, utc(2024, 0, 15, 14), early).goal], [p('6000'), p('12000')]);
+  // an anchor from yesterday does not apply: today runs from its start
+  const yesterday = { at: utc(2024, 0, 14, 18), traded: p('500') };
+  const today = pacing(config, 0n, utc(2024, 0, 15, 14), yesterday);
+  assert.deepEqual([today.scheduleStart, today.expected, today.goal], [utc(2024, 0, 15), p('6000'), p('12000')]);
+});
+
+test('the catch-up bound: catchUpMultiple × the plain hourly pace, at most the hourly cap', () => {
+  // 12000 over 12 active hours: 1000 an hour plain
+  const base = { dailyTargetQuote: '12000', windows: [{ start: '08:00', end: '20:00' }] };
+  const at = utc(2024, 0, 15, 14);
+  assert.equal(pacing(volume(base), 0n, at).maxPerHour, p('2000'));
+  assert.equal(pacing(volume({ ...base, catchUpMultiple: 1.5 }), 0n, at).maxPerHour, p('1500'));
+  assert.equal(pacing(volume({ ...base, maxNotionalPerHourQuote: '1200' }), 0n, at).maxPerHour, p('1200'));
+  assert.equal(pacing(volume({ ...base, maxNotionalPerHourQuote: '5000' }), 0n, at).maxPerHour, p('2000'));
+});
+
+test('catchUpMultiple: default 2, at least 1 and at most 10, with a clear message', () => {
+  assert.equal(volumeSchema.parse({}).catchUpMultiple, 2);
+  const low = volumeSchema.safeParse({ catchUpMultiple: 0.5 });
+  assert.equal(low.success, false);
+  assert.match(JSON.stringify(low.error?.issues), /catchUpMultiple.*must be at least 1/s);
+  assert.equal(volumeSchema.safeParse({ catchUpMultiple: 11 }).success, false);
+  assert.equal(volumeSchema.safeParse({ catchUpMultiple: 1 }).success, true);
+  assert.ok(String(volumeSchema.shape.catchUpMultiple.meta()?.description).includes('plain hourly pace'), 'help text like the other fields');
 });
