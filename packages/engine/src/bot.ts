@@ -4,7 +4,7 @@
 //
 // Every handler runs inside `guard`: an unexpected error moves this bot to ERROR (its orders are
 // pulled and it retries with back-off); it never escapes to other bots.
-import { BotLedger, ClientIdGenerator, EngineError, EventBus, Rng, botOrderPrefix, fx, ledgerDto, ledgerFillOf, ledgerSpecOf, toEngineError, tradingDay } from '@mm/core';
+import { BotLedger, ClientIdGenerator, EngineError, EventBus, Rng, botOrderPrefix, fx, isTerminal, ledgerDto, ledgerFillOf, ledgerSpecOf, toEngineError, tradingDay } from '@mm/core';
 import type {
   BookSnapshot,
   BotConfig,
@@ -89,6 +89,14 @@ export interface BotOptions {
 const HALT_ACTIONS = new Set(['halt']);
 /** How far back the stop's final fill sweep asks the venue (fills seen already are skipped). */
 const STOP_FILL_SWEEP_MS = 60_000;
+/** Rounds of closing orders a stop sends at most, and orders per round. */
+const CLOSE_ROUNDS = 5;
+const CLOSE_ORDERS_PER_ROUND = 10;
+
+export interface StopOptions {
+  /** Perps: after the cancels, close the bot's own position with reduce-only IOC orders within this slippage bound. */
+  readonly closePosition?: { readonly maxSlippagePct: number };
+}
 
 /** Counters for throughput figures and the dashboard. */
 export interface BotMetrics {
@@ -277,9 +285,17 @@ export class Bot {
     });
   }
 
-  /** Stops quoting and cancels every own order within the stop deadline. */
-  async stop(reason = 'stopped by operator'): Promise<void> {
+  /**
+   * Stops quoting and cancels every own order within the stop deadline. With `closePosition`, a
+   * perp bot then closes its own position (see closeOwnPosition); a spot bot refuses the option.
+   */
+  async stop(reason = 'stopped by operator', options: StopOptions = {}): Promise<void> {
     if (this.lifecycle === 'STOPPED' || this.lifecycle === 'STOPPING') return;
+    const close = options.closePosition;
+    if (close !== undefined) {
+      const refusal = this.closePositionRefusal(close);
+      if (refusal !== undefined) throw refusal;
+    }
     if (this.lifecycle === 'INIT') {
       this.transition('stop', reason);
       return;
@@ -291,6 +307,7 @@ export class Bot {
     try {
       await this.closeOrderEntry();
       await this.cancelUntilFlat(this.t.stopDeadlineMs);
+      if (close !== undefined) await this.closeOwnPosition(close.maxSlippagePct);
       if (this.adapter.capabilities.deadManSwitch) await this.adapter.setDeadManSwitch(this.cfg.symbol, 0).catch(() => undefined);
       // a fill that raced the cancels may still be on its way over the stream, which is about
       // to be unsubscribed: ask the venue once, so a stopped bot's books match the venue's
@@ -303,6 +320,205 @@ export class Bot {
     await this.awaitFillWrites();
     // read through the getter: transition() changed the state since the checks above
     if (this.state === 'STOPPING') this.transition('stopped');
+  }
+
+  /** Why `stop` would refuse to close the position (spot, a halt, a bad bound); undefined when it can. */
+  closePositionRefusal(close: { readonly maxSlippagePct: number }): EngineError | undefined {
+    const market = this.inst?.kind ?? this.adapter.capabilities.market;
+    if (market !== 'perp') {
+      return new EngineError('INVALID_ARGUMENT', `bot ${this.cfg.name} trades ${this.cfg.symbol} spot: there is no position to close; stop it without closePosition`, { details: { field: 'closePosition' } });
+    }
+    const pct = close.maxSlippagePct;
+    if (!Number.isFinite(pct) || pct <= 0 || pct >= 100) {
+      return new EngineError('INVALID_ARGUMENT', `closePosition.maxSlippagePct must be above 0 and below 100, got ${pct}`, { details: { field: 'closePosition.maxSlippagePct' } });
+    }
+    if (this.tradingState === 'HALTED') {
+      return new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} is halted: the halt refuses every new order, the closing ones too; stop it without closing, or reset the halt first`);
+    }
+    return undefined;
+  }
+
+  /**
+   * Closes this bot's own perp position once its orders are cancelled: reduce-only IOC orders
+   * priced at most `maxSlippagePct` through the best opposite price seen when the close began
+   * (the bound does not walk with the book), a few rounds within the stop deadline, until flat or
+   * no liquidity is left inside the bound. The size is the bot's own position (its ledger) capped
+   * by the account's at the venue: never more than the account holds, never a flip. It logs what
+   * was closed and what is left.
+   */
+  private async closeOwnPosition(maxSlippagePct: number): Promise<void> {
+    const inst = this.inst;
+    const executor = this.executor;
+    const ledger = this.ledger;
+    if (inst === undefined || inst.kind !== 'perp' || executor === undefined || ledger === undefined) return;
+    const until = this.clock.now() + this.t.stopDeadlineMs;
+    const own = ledger.positionQty;
+    // the ledger counts base units (lots × multiplier); orders count lots
+    const ownLots = inst.qtyToLots(fx.div(fx.abs(own), inst.multiplier), 'floor') * (own < 0n ? -1 : 1);
+    const signed = (lots: number) => `${lots < 0 ? '-' : ''}${inst.lotsToQty(Math.abs(lots))}`;
+    const qty = (lots: number) => `${signed(lots)} ${inst.base}`;
+    if (ownLots === 0) {
+      this.log('info', 'closing the position: the bot holds none; nothing to close');
+      return;
+    }
+    const side: Side = ownLots > 0 ? 'sell' : 'buy';
+    const accountLots = async (): Promise<number> => {
+      try {
+        const found = (await this.adapter.positions(inst.symbol)).find((p) => p.symbol === inst.symbol);
+        if (found !== undefined) this.portfolio?.setPosition(found);
+        return found?.qtyLots ?? 0;
+      } catch (error) {
+        this.log('warn', `closing the position: could not read the account position: ${toEngineError(error).message}`);
+        return this.portfolio?.position?.qtyLots ?? 0;
+      }
+    };
+    // never more than the account holds the same way (other bots or the operator may have traded it)
+    const reducible = (account: number) => (Math.sign(account) === Math.sign(ownLots) ? Math.abs(account) : 0);
+    const startAccount = await accountLots();
+    const target = Math.min(Math.abs(ownLots), reducible(startAccount));
+    const bestOpposite = () => (side === 'sell' ? this.book?.bids[0]?.priceTicks : this.book?.asks[0]?.priceTicks);
+    // rounds are spaced so the book can refill; the bound is fixed at the first round's best price
+    const roundGap = Math.min(1_000, Math.floor(this.t.stopDeadlineMs / (CLOSE_ROUNDS + 1)));
+    let anchor: number | undefined;
+    let limit = 0;
+    let closed = 0;
+    let notional = 0n;
+    let why = target === 0 ? `the account holds ${qty(startAccount)}, nothing this bot can close without flipping it` : '';
+    const ids: string[] = [];
+    const denials: string[] = [];
+    const offDenials = this.events.on('risk', (e) => {
+      if (e.type === 'denial') denials.push(e.message);
+    });
+    if (why === '') executor.openEntry();
+    try {
+      for (let round = 0; why === '' && closed < target && round < CLOSE_ROUNDS; round++) {
+        if (round > 0) await this.clock.sleep(Math.max(0, Math.min(roundGap, until - this.clock.now())));
+        // the book must show the market after our cancels (and after the last round's fills)
+        await this.awaitBookAfter(this.clock.now(), until);
+        if (this.clock.now() >= until) {
+          why = 'the stop deadline passed';
+          break;
+        }
+        const left = Math.min(target - closed, round === 0 ? target : reducible(await accountLots()));
+        if (left <= 0) break;
+        const best = bestOpposite();
+        if (best === undefined) {
+          why = `no ${side === 'sell' ? 'bid' : 'ask'} in the book`;
+          break;
+        }
+        if (anchor === undefined) {
+          anchor = best;
+          limit = this.closeLimitTicks(inst, side, anchor, maxSlippagePct);
+        }
+        if (side === 'sell' ? best < limit : best > limit) {
+          why = `no liquidity within ${maxSlippagePct} % of ${inst.ticksToPrice(anchor)}`;
+          break;
+        }
+        // no more than the book shows inside the bound: a larger IOC would only expire
+        const levels = (side === 'sell' ? this.book?.bids : this.book?.asks) ?? [];
+        const visible = levels.filter((l) => (side === 'sell' ? l.priceTicks >= limit : l.priceTicks <= limit)).reduce((sum, l) => sum + l.qtyLots, 0);
+        const size = Math.min(left, Math.max(visible, inst.minQtyLots));
+        const records = await this.beforeCloseDeadline(executor.place(this.closeIntents(inst, side, limit, size)), until);
+        if (records === undefined || records.length === 0) {
+          why = records === undefined ? 'the venue did not answer before the stop deadline' : `the order was refused${denials.length > 0 ? `: ${denials.at(-1)}` : ''}`;
+          break;
+        }
+        ids.push(...records.map((r) => r.clientOrderId));
+        await this.settleCloseOrders(executor, records.map((r) => r.clientOrderId), until);
+        closed = 0;
+        notional = 0n;
+        for (const id of ids) {
+          const record = this.orders.get(id)?.record;
+          if (record === undefined) continue;
+          closed += record.filledLots;
+          notional += record.filledTickLots * inst.notionalUnit;
+        }
+        const rejected = records.map((r) => this.orders.get(r.clientOrderId)?.record).find((r) => r?.status === 'rejected');
+        if (rejected !== undefined) {
+          why = `the venue refused the order: ${rejected.reason ?? 'no reason given'}`;
+          break;
+        }
+        if (closed < target && round === CLOSE_ROUNDS - 1) why = `no more liquidity within ${maxSlippagePct} % of ${inst.ticksToPrice(anchor)} after ${CLOSE_ROUNDS} rounds`;
+      }
+    } finally {
+      offDenials();
+      // the stop's order entry stays closed from here on
+      await this.withinStopDeadline(executor.closeEntry());
+    }
+    const account = await accountLots();
+    const ownLeft = ownLots - (side === 'sell' ? closed : -closed);
+    const average = closed === 0 ? undefined : fx.div(notional, inst.lotsToFixed(closed) * inst.multiplier / fx.SCALE);
+    const details = {
+      side,
+      maxSlippagePct,
+      limitPrice: anchor === undefined ? undefined : inst.ticksToPrice(limit),
+      closed: inst.lotsToQty(closed),
+      averagePrice: average === undefined ? undefined : fx.format(average, { decimals: inst.priceDecimals + 2 }),
+      ownLeft: signed(ownLeft),
+      accountLeft: signed(account),
+      orders: ids.length,
+    };
+    const closedText = closed === 0 ? 'closed nothing' : `closed ${qty(closed)} with ${ids.length} reduce-only order(s)${average === undefined ? '' : ` at ${fx.format(average, { decimals: inst.priceDecimals + 2 })} on average`}`;
+    if (ownLeft === 0) {
+      this.log('info', `closing the position: ${closedText}; the bot is flat (account position ${qty(account)})`, details);
+    } else {
+      this.log('warn', `closing the position: ${closedText}; left open: ${qty(ownLeft)} of the bot's own (account position ${qty(account)})${why === '' ? '' : `, because ${why}`}`, details);
+    }
+  }
+
+  /** The close's limit: `pct` through the best opposite price, rounded inwards, and never past the fat-finger limit. */
+  private closeLimitTicks(inst: Instrument, side: Side, bestTicks: number, pct: number): number {
+    const best = inst.ticksToFixed(bestTicks);
+    const through = fx.mul(best, fx.fromNumber(pct / 100));
+    let ticks = side === 'sell' ? inst.priceToTicks(fx.max(inst.ticksToFixed(1), best - through), 'ceil') : inst.priceToTicks(best + through, 'floor');
+    const ref = this.referenceValue();
+    if (ref !== undefined) {
+      const room = fx.mul(ref, fx.fromNumber(this.cfg.risk.maxPriceDeviationPct / 100));
+      ticks = side === 'sell' ? Math.max(ticks, inst.priceToTicks(fx.max(inst.ticksToFixed(1), ref - room), 'ceil')) : Math.min(ticks, inst.priceToTicks(ref + room, 'floor'));
+    }
+    return ticks;
+  }
+
+  /** Reduce-only IOC orders for `lots`, split so none is above the single-order value limit. */
+  private closeIntents(inst: Instrument, side: Side, limitTicks: number, lots: number): OrderIntent[] {
+    const maxNotional = fx.parse(this.cfg.risk.maxOrderNotionalQuote);
+    const perLot = inst.notional(limitTicks, 1);
+    const chunk = maxNotional > 0n && perLot > 0n ? Math.max(1, Number(maxNotional / perLot)) : lots;
+    const intents: OrderIntent[] = [];
+    for (let left = lots; left > 0 && intents.length < CLOSE_ORDERS_PER_ROUND; left -= chunk) {
+      intents.push({ side, priceTicks: limitTicks, qtyLots: Math.min(chunk, left), timeInForce: 'IOC', tag: 'mm', reduceOnly: true });
+    }
+    return intents;
+  }
+
+  /** Waits until each closing order has ended (IOC: at once on most venues), asking the venue if need be. */
+  private async settleCloseOrders(executor: Executor, ids: readonly string[], until: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const open = ids.filter((id) => {
+        const status = this.orders.get(id)?.record.status;
+        return status !== undefined && !isTerminal(status);
+      });
+      if (open.length === 0 || this.clock.now() >= until) return;
+      await this.clock.sleep(Math.min(100 * (attempt + 1), 500));
+      for (const id of open) await executor.check(id);
+    }
+  }
+
+  /** Waits (a second at most) for a book update received after `since`. */
+  private async awaitBookAfter(since: number, until: number): Promise<void> {
+    const give = Math.min(until, since + 1_000);
+    while ((this.book?.receivedAt ?? -Infinity) <= since && this.clock.now() < give) await this.clock.sleep(Math.min(50, give - this.clock.now()));
+  }
+
+  /** `work`'s result, or undefined when the close's deadline passes first. */
+  private async beforeCloseDeadline<T>(work: Promise<T>, until: number): Promise<T | undefined> {
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve(undefined), Math.max(0, until - this.clock.now()));
+    });
+    const result = await Promise.race([work, deadline]);
+    this.clock.clearTimer(timer);
+    return result;
   }
 
   /** No new order leaves, and every placement in flight has its answer before the cancels go out. */
