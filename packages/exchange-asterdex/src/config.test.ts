@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LiveClock, Rng } from '@mm/core';
-import { checkCredentials, isLoopback, resolveConnection } from './config.ts';
+import { ASTER_FAMILIES, ASTER_MARKETS, allEnvVarNames, checkCredentials, isLoopback, resolveConnection } from './config.ts';
 import { AsterPerpAdapter } from './adapter-perp.ts';
 
 const v1 = { apiKey: 'k', apiSecret: 's' };
@@ -57,4 +57,19 @@ test('credentials must fit the family', () => {
   fails(() => checkCredentials('v1', { apiKey: '', apiSecret: 's' }));
   fails(() => checkCredentials('v3', { ...good, signer: good.user }));
   fails(() => checkCredentials('v3', { ...good, user: 'nope' }));
+});
+
+test('allEnvVarNames names every variable the connection settings read', () => {
+  const read = new Set<string>();
+  const env = new Proxy({} as Record<string, string | undefined>, {
+    get(_target, key) {
+      if (typeof key === 'string') read.add(key);
+      return undefined;
+    },
+  });
+  for (const market of ASTER_MARKETS) for (const family of ASTER_FAMILIES) resolveConnection({ market, family, env });
+  read.delete('NODE_ENV');
+  assert.deepEqual([...read].sort(), allEnvVarNames());
+  assert.equal(allEnvVarNames().length, 13);
+  assert.ok(allEnvVarNames().includes('ASTERDEX_FUTURES_V3_WS_URL'));
 });

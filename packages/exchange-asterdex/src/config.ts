@@ -5,8 +5,10 @@
 import { EngineError } from '@mm/core';
 import { MAINNET_CHAIN_ID, TESTNET_CHAIN_ID, addressOf, parsePrivateKey, sameAddress } from './signing/eip712.ts';
 
-export type AsterMarket = 'futures' | 'spot';
-export type AsterFamily = 'v1' | 'v3';
+export const ASTER_MARKETS = ['futures', 'spot'] as const;
+export const ASTER_FAMILIES = ['v3', 'v1'] as const;
+export type AsterMarket = (typeof ASTER_MARKETS)[number];
+export type AsterFamily = (typeof ASTER_FAMILIES)[number];
 export type AsterNetwork = 'mainnet' | 'testnet';
 
 /** V1 ("legacy") HMAC credentials. */
@@ -63,10 +65,22 @@ const DEFAULTS: Record<AsterNetwork, Record<AsterMarket, { rest: string; ws: str
  * Environment variables, most specific first:
  * ASTERDEX_<MARKET>_<FAMILY>_<REST|WS>_URL, then ASTERDEX_<MARKET>_<REST|WS>_URL,
  * e.g. ASTERDEX_FUTURES_V3_REST_URL, ASTERDEX_SPOT_WS_URL. ASTERDEX_NETWORK picks the defaults.
+ * Every one of them is listed in .env.example (apps/server/src/env-example.test.ts checks it).
  */
 export function envVarNames(market: AsterMarket, family: AsterFamily, kind: 'REST' | 'WS'): string[] {
   const m = market.toUpperCase();
   return [`ASTERDEX_${m}_${family.toUpperCase()}_${kind}_URL`, `ASTERDEX_${m}_${kind}_URL`];
+}
+
+/** Every environment variable the connection settings can read (NODE_ENV aside), for docs and tests. */
+export function allEnvVarNames(): string[] {
+  const names = new Set<string>(['ASTERDEX_NETWORK']);
+  for (const market of ASTER_MARKETS) {
+    for (const kind of ['REST', 'WS'] as const) {
+      for (const family of ASTER_FAMILIES) for (const name of envVarNames(market, family, kind)) names.add(name);
+    }
+  }
+  return [...names].sort();
 }
 
 export function resolveConnection(options: AsterConnectionOptions): ResolvedConnection {
