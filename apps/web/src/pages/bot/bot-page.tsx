@@ -142,6 +142,8 @@ function KeyFigures({ bot }: { bot: BotDetailDto }) {
   const quote = assets.quote || 'quote';
   const priceDecimals = stepDecimals(bot.instrument?.tickSize) ?? 4;
   const live = s?.live ?? false;
+  // a bot that never ran has no stats yet: its target comes from the config, as on the volume panel
+  const target = s?.volume.target ?? (bot.config.volume.enabled ? bot.config.volume.dailyTargetQuote : undefined);
   return (
     <section aria-label="Key figures" className="border border-line bg-panel px-4 py-3">
       {s && !live ? (
@@ -184,7 +186,7 @@ function KeyFigures({ bot }: { bot: BotDetailDto }) {
           <div className="mb-1 flex flex-wrap justify-between gap-2 text-[0.9em]">
             <span>
               <span className="text-mute">VOLUME TODAY </span>
-              {dec(s?.volume.total, { decimals: 2 })} <span className="text-mute">{isPositive(s?.volume.target) ? `/ ${dec(s?.volume.target, { decimals: 0 })} ${quote}` : `${quote} · no target`}</span>
+              {dec(s?.volume.total ?? '0', { decimals: 2 })} <span className="text-mute">{isPositive(target) ? `/ ${dec(target, { decimals: 0 })} ${quote}` : `${quote} · no target`}</span>
             </span>
             <span className="text-dim">
               maker {dec(s?.volume.maker, { decimals: 0 })} · taker {dec(s?.volume.taker, { decimals: 0 })} · volume leg {dec(s?.volume.volumeLeg, { decimals: 0 })} · expected now {dec(s?.volume.expected, { decimals: 0 })} ·{' '}

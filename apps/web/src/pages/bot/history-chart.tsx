@@ -7,7 +7,8 @@ import { useStatsHistory } from '../../lib/queries.ts';
 import { chartNumber } from '../../lib/chart-number.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
 import { assetsOf } from '../../lib/assets.ts';
-import { COLORS, PointBuffer, chartOptions, pushPoint, toTime } from './chart-theme.ts';
+import { COLORS, PointBuffer, chartOptions, exposeChart, pushPoint, toTime } from './chart-theme.ts';
+import { ChartAttribution } from './chart-attribution.tsx';
 
 interface State {
   chart: IChartApi;
@@ -32,7 +33,9 @@ export default function HistoryChart({ bot }: { bot: BotDetailDto }) {
     const pnl = c.addSeries(LineSeries, { color: COLORS.text, lineWidth: 1, lineStyle: 2, priceScaleId: 'right', title: `PnL ${quoteName}` });
     const s: State = { chart: c, base, pnl, baseBuf: new PointBuffer(), pnlBuf: new PointBuffer() };
     state.current = s;
+    const unexpose = exposeChart('history', c, base);
     return () => {
+      unexpose();
       c.remove();
       state.current = undefined;
     };
@@ -64,8 +67,11 @@ export default function HistoryChart({ bot }: { bot: BotDetailDto }) {
   return (
     <figure>
       <div ref={el} className="h-[300px] w-full" role="img" aria-label={`Inventory in ${baseName} and net PnL in ${quoteName} over time (${points} stored points)`} />
-      <figcaption className="mt-1 text-[0.8em] text-mute">
-        white, left scale: {baseName} inventory · grey dashed, right scale: net PnL ({quoteName})
+      <figcaption className="mt-1 flex flex-wrap justify-between gap-x-4 text-[0.8em] text-mute">
+        <span>
+          white, left scale: {baseName} inventory · grey dashed, right scale: net PnL ({quoteName})
+        </span>
+        <ChartAttribution />
       </figcaption>
     </figure>
   );

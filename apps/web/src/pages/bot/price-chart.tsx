@@ -1,5 +1,7 @@
 // Reference price (history + live) with the best bid/ask and our open orders drawn as price
-// lines (buy green, sell red). Live points go straight to the chart, not through React.
+// lines (buy green, sell red). Live points go straight to the chart, not through React. The
+// order lines carry no price-axis labels (a grid of them hid the axis); only our innermost buy
+// and sell are titled, and every level is listed in the open orders panel.
 import { useEffect, useRef } from 'react';
 import { LineSeries, LineStyle, createChart } from 'lightweight-charts';
 import type { AutoscaleInfo, IChartApi, IPriceLine, ISeriesApi } from 'lightweight-charts';
@@ -8,7 +10,8 @@ import { useOpenOrders, useStatsHistory } from '../../lib/queries.ts';
 import { chartNumber } from '../../lib/chart-number.ts';
 import { dec, stepDecimals } from '../../lib/format.ts';
 import { useTimeZone } from '../../lib/prefs.ts';
-import { COLORS, PointBuffer, chartOptions, pushPoint, toTime } from './chart-theme.ts';
+import { COLORS, PointBuffer, chartOptions, exposeChart, pushPoint, toTime } from './chart-theme.ts';
+import { ChartAttribution } from './chart-attribution.tsx';
 
 interface Chart {
   chart: IChartApi;
@@ -50,7 +53,9 @@ export default function PriceChart({ bot }: { bot: BotDetailDto }) {
     const ask = c.addSeries(LineSeries, { color: COLORS.sell, lineWidth: 1, priceFormat, lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false });
     const state: Chart = { chart: c, reference, bid, ask, buffers: { reference: new PointBuffer(), bid: new PointBuffer(), ask: new PointBuffer() }, lines: [] };
     chart.current = state;
+    const unexpose = exposeChart('price', c, reference);
     return () => {
+      unexpose();
       c.remove();
       chart.current = undefined;
     };
@@ -88,19 +93,25 @@ export default function PriceChart({ bot }: { bot: BotDetailDto }) {
     c.lines = [];
     let min = Infinity;
     let max = -Infinity;
-    for (const o of orders.data?.items ?? []) {
+    const items = (orders.data?.items ?? []).flatMap((o) => {
       const price = chartNumber(o.price);
-      if (price === undefined) continue;
+      return price === undefined ? [] : [{ o, price }];
+    });
+    // our innermost buy and sell (closest to the price) get a title; the others only their line
+    const innerBuy = Math.max(...items.filter((i) => i.o.side === 'buy').map((i) => i.price));
+    const innerSell = Math.min(...items.filter((i) => i.o.side === 'sell').map((i) => i.price));
+    for (const { o, price } of items) {
       min = Math.min(min, price);
       max = Math.max(max, price);
+      const inner = o.side === 'buy' ? price === innerBuy : price === innerSell;
       c.lines.push(
         c.reference.createPriceLine({
           price,
           color: o.side === 'buy' ? COLORS.buy : COLORS.sell,
           lineWidth: 1,
           lineStyle: o.tag === 'volume' ? LineStyle.Dotted : LineStyle.Dashed,
-          axisLabelVisible: true,
-          title: `${o.side === 'buy' ? 'B' : 'S'} ${dec(o.qty, { grouping: false })}`,
+          axisLabelVisible: false,
+          title: inner ? `${o.side === 'buy' ? 'B' : 'S'} ${dec(o.qty, { grouping: false })}` : '',
         }),
       );
     }
@@ -111,8 +122,9 @@ export default function PriceChart({ bot }: { bot: BotDetailDto }) {
   return (
     <figure>
       <div ref={el} className="h-[440px] w-full" role="img" aria-label={`Price chart of ${bot.symbol} with ${count} of our order levels`} />
-      <figcaption className="mt-1 text-[0.8em] text-mute">
-        white: reference · thin green/red: best bid/ask · dashed: our grid orders · dotted: volume orders
+      <figcaption className="mt-1 flex flex-wrap justify-between gap-x-4 text-[0.8em] text-mute">
+        <span>white: reference · thin green/red: best bid/ask · dashed: our grid orders · dotted: volume orders</span>
+        <ChartAttribution />
       </figcaption>
     </figure>
   );
