@@ -8,7 +8,7 @@ import type { VenueProvider } from '@mm/engine';
 import type { VenueAdapter } from '@mm/exchange';
 import type { PaperWorld } from '@mm/exchange-sim';
 import { AsterPerpAdapter, AsterSpotAdapter } from '@mm/exchange-asterdex';
-import type { AsterAdapterOptions } from '@mm/exchange-asterdex';
+import type { AsterAdapterOptions, AsterFamily } from '@mm/exchange-asterdex';
 import { BitmartSpotAdapter } from '@mm/exchange-bitmart';
 import { CcxtSpotAdapter } from '@mm/exchange-ccxt';
 import type { Account, Storage } from '@mm/storage';
@@ -17,16 +17,33 @@ export interface LiveAdapterFactory {
   (account: Account, credentials: Readonly<Record<string, string>>, market: MarketKindName, deps: { clock: Clock; rng: Rng }): VenueAdapter;
 }
 
+/** The credential fields of each Asterdex API family. */
+export const ASTER_AUTH_FIELDS: Readonly<Record<AsterFamily, readonly string[]>> = {
+  v3: ['user', 'signer', 'signerPrivateKey'],
+  v1: ['apiKey', 'apiSecret'],
+};
+
+/**
+ * The family an Asterdex account's stored credentials use: the one chosen when they were saved
+ * (kept as `authFamily` inside the encrypted payload), else, for accounts saved before the choice
+ * existed, inferred as it always was: V3 when a signer key is stored, V1 otherwise.
+ */
+export function asterAuthFamily(credentials: Readonly<Record<string, string>>): AsterFamily {
+  const chosen = credentials.authFamily;
+  if (chosen === 'v3' || chosen === 'v1') return chosen;
+  return (credentials.signerPrivateKey ?? '') !== '' ? 'v3' : 'v1';
+}
+
 /** Factories for live venues. */
 export const LIVE_FACTORIES: Record<string, LiveAdapterFactory> = {
   asterdex: (account, credentials, market, deps) => {
-    // V3 (EIP-712 API wallet) when a signer key is stored; otherwise an existing V1 HMAC key
-    const v3 = (credentials.signerPrivateKey ?? '') !== '';
+    const family = asterAuthFamily(credentials);
     const options: AsterAdapterOptions = {
-      family: v3 ? 'v3' : 'v1',
-      credentials: v3
-        ? { user: credentials.user ?? '', signer: credentials.signer ?? '', signerPrivateKey: credentials.signerPrivateKey ?? '' }
-        : { apiKey: credentials.apiKey ?? '', apiSecret: credentials.apiSecret ?? '' },
+      family,
+      credentials:
+        family === 'v3'
+          ? { user: credentials.user ?? '', signer: credentials.signer ?? '', signerPrivateKey: credentials.signerPrivateKey ?? '' }
+          : { apiKey: credentials.apiKey ?? '', apiSecret: credentials.apiSecret ?? '' },
       clock: deps.clock,
       rng: deps.rng,
       accountId: account.id,

@@ -288,6 +288,8 @@ export interface AccountDto {
   readonly baseUrls: Readonly<Record<string, string>> | undefined;
   /** Masked hint of the stored key, e.g. "…a9f3". Secrets are never returned. */
   readonly credentialHint: string | undefined;
+  /** Asterdex: the API family the stored key uses (V3 API wallet or V1 HMAC key). */
+  readonly authFamily?: 'v3' | 'v1' | undefined;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -393,6 +395,13 @@ export const accountInputSchema = z.object({
   live: z.boolean().default(false).meta({ description: 'Allow live bots (real orders) on this account.' }),
   credentials: z.record(z.string(), z.string().max(512)).default({}),
   baseUrls: z.record(z.string(), z.url()).optional(),
+  authFamily: z
+    .enum(['v3', 'v1'])
+    .optional()
+    .meta({
+      description:
+        'Asterdex only: which API the key belongs to. "v3": API wallet (user + signer + signerPrivateKey), recommended. "v1": HMAC key (apiKey + apiSecret), existing keys only. Omitted: inferred from the credentials given (or kept).',
+    }),
 });
 export type AccountInput = z.input<typeof accountInputSchema>;
 
