@@ -79,14 +79,15 @@ export function EventLog({ scope, height = '32rem' }: { scope: string | undefine
 function EventRow({ event, tz, botName }: { event: EventDto; tz: string; botName: string | undefined }) {
   const details = event.details ? JSON.stringify(event.details) : undefined;
   return (
-    <li className={cx('flex gap-3 px-3 py-[var(--row-py)]', event.level === 'error' && 'bg-err/5')} title={details}>
+    <li className={cx('flex flex-wrap gap-x-3 gap-y-0.5 px-3 py-[var(--row-py)] md:flex-nowrap', event.level === 'error' && 'bg-err/5')} title={details}>
       <span className="shrink-0 text-mute">{fmtDateTime(event.at, tz)}</span>
       <span className="w-12 shrink-0">
         <LevelText level={event.level} />
       </span>
-      {botName !== undefined ? <span className="w-28 shrink-0 truncate text-dim">{botName}</span> : null}
-      <span className="w-32 shrink-0 truncate text-dim">{event.kind}</span>
-      <span className="min-w-0 break-words">{event.message}</span>
+      {/* a bot's name is shown whole (it wraps), never cut */}
+      {botName !== undefined ? <span className="min-w-0 break-words text-dim md:w-44 md:shrink-0">{botName}</span> : null}
+      <span className="min-w-0 break-all text-dim md:w-32 md:shrink-0">{event.kind}</span>
+      <span className="min-w-0 basis-full break-words md:basis-auto">{event.message}</span>
     </li>
   );
 }

@@ -1,4 +1,6 @@
-// The frame of every page: navigation, the live/stale marker, the session and logout.
+// The frame of every page: navigation, the live/stale marker, the session and logout. On a
+// phone the navigation takes a second row of the header (it scrolls sideways if it still does
+// not fit), so the header never makes the page wider than the screen.
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -42,11 +44,11 @@ export function Layout({ session, children }: { session: SessionDto; children: R
   };
   return (
     <div className="min-h-screen">
-      <header className="sticky top-0 z-30 flex h-10 items-center gap-2 border-b border-line bg-bg/95 px-2 backdrop-blur sm:gap-4 sm:px-4">
-        <Link to="/" className="font-semibold tracking-[0.18em] text-fg">
+      <header className="sticky top-0 z-30 flex min-h-10 flex-wrap items-center gap-x-2 border-b border-line bg-bg/95 px-2 backdrop-blur sm:flex-nowrap sm:gap-x-4 sm:px-4">
+        <Link to="/" className="flex h-10 items-center font-semibold tracking-[0.18em] text-fg">
           ▌MM
         </Link>
-        <nav aria-label="Main" className="flex min-w-0 gap-1 overflow-x-auto">
+        <nav aria-label="Main" className="order-last -mx-1 flex min-w-0 basis-full gap-1 overflow-x-auto pb-1 sm:order-none sm:mx-0 sm:basis-auto sm:pb-0">
           {NAV.map((n) => {
             const active = n.to === '/' ? path === '/' || path.startsWith('/bots') : path.startsWith(n.to);
             return (

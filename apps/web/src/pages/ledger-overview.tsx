@@ -139,7 +139,7 @@ function AccountLine({ a }: { a: AccountLedgerDto }) {
       <div className="flex flex-wrap gap-x-4 gap-y-1 text-[0.9em] text-dim">
         <span className="text-mute">{a.bots.length === 0 ? 'no bots' : "each bot since the baseline, at the account's marks:"}</span>
         {a.bots.map((b) => (
-          <span key={b.botId} className="whitespace-nowrap">
+          <span key={b.botId} className="min-w-0 break-words">
             <Link to={`/bots/${encodeURIComponent(b.botId)}`} className="text-fg underline-offset-4 hover:underline">
               {b.name}
             </Link>{' '}

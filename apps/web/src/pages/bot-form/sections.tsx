@@ -24,11 +24,15 @@ export function Section({ title, children, description }: { title: string; child
   );
 }
 
-export function Group({ title, children }: { title?: string; children: ReactNode }) {
+/**
+ * A titled grid of fields. `pairs`: two columns at every width from `sm` up, for fields that go
+ * together side by side (bid | ask, count | window), so a pair never splits across rows.
+ */
+export function Group({ title, children, pairs }: { title?: string; children: ReactNode; pairs?: boolean }) {
   return (
     <div>
       {title ? <h3 className="mb-2 text-[0.85em] tracking-wider text-mute uppercase">{title}</h3> : null}
-      <div className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2 2xl:grid-cols-3">{children}</div>
+      <div className={pairs ? 'grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2' : 'grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2 2xl:grid-cols-3'}>{children}</div>
     </div>
   );
 }
@@ -110,28 +114,28 @@ export function MarketMakingSection({ accounts }: { accounts: readonly AccountDt
           <NumberField name="marketMaking.referencePrice.external.maxDeviationPct" label="Max external deviation" suffix="%" />
         </Group>
       ) : null}
-      <Group title="Levels and spreads">
+      {/* bid on the left, ask on the right, row by row */}
+      <Group title="Levels and spreads" pairs>
         <NumberField name="marketMaking.bidLevels" label="Bid levels" step="1" min={0} max={50} />
         <NumberField name="marketMaking.askLevels" label="Ask levels" step="1" min={0} max={50} />
-        <NumberField name="marketMaking.stepPct" label="Level step" suffix="%" />
         <NumberField name="marketMaking.bidSpread.minPct" label="Bid min spread" suffix="%" />
-        <NumberField name="marketMaking.bidSpread.maxPct" label="Bid max spread" suffix="%" />
-        <span className="hidden 2xl:block" />
         <NumberField name="marketMaking.askSpread.minPct" label="Ask min spread" suffix="%" />
+        <NumberField name="marketMaking.bidSpread.maxPct" label="Bid max spread" suffix="%" />
         <NumberField name="marketMaking.askSpread.maxPct" label="Ask max spread" suffix="%" />
+        <NumberField name="marketMaking.stepPct" label="Level step" suffix="%" />
       </Group>
-      <Group title="Budgets and sizes">
+      <Group title="Budgets and sizes" pairs>
         <DecimalField name="marketMaking.bidBudgetQuote" label="Bid budget" suffix="quote" />
         <DecimalField name="marketMaking.askBudgetBase" label="Ask budget" suffix="base" />
-        <SelectField name="marketMaking.distribution" label="Distribution" options={plainOptions(DISTRIBUTIONS)} />
         <DecimalField name="marketMaking.bidSize.min" label="Bid min size" suffix="base" />
-        <DecimalField name="marketMaking.bidSize.max" label="Bid max size" suffix="base" />
-        <span className="hidden 2xl:block" />
         <DecimalField name="marketMaking.askSize.min" label="Ask min size" suffix="base" />
+        <DecimalField name="marketMaking.bidSize.max" label="Bid max size" suffix="base" />
         <DecimalField name="marketMaking.askSize.max" label="Ask max size" suffix="base" />
+        <SelectField name="marketMaking.distribution" label="Distribution" options={plainOptions(DISTRIBUTIONS)} />
         {distribution === 'CUSTOM' ? <WeightsField /> : null}
         {distribution === 'RANDOM' ? (
           <>
+            <span className="hidden sm:block" />
             <NumberField name="marketMaking.randomMinWeight" label="Random min weight" />
             <NumberField name="marketMaking.randomMaxWeight" label="Random max weight" />
           </>
@@ -150,9 +154,9 @@ export function MarketMakingSection({ accounts }: { accounts: readonly AccountDt
         <NumberField name="marketMaking.refresh.maxOrderAgeMs" label="Max order age" suffix="ms" step="1000" />
         <NumberField name="marketMaking.refresh.fillDelayMs" label="Delay after fill" suffix="ms" step="100" />
       </Group>
-      <Group title="Price band">
-        <DecimalField name="marketMaking.priceCeiling" label="Price ceiling" optional />
+      <Group title="Price band" pairs>
         <DecimalField name="marketMaking.priceFloor" label="Price floor" optional />
+        <DecimalField name="marketMaking.priceCeiling" label="Price ceiling" optional />
       </Group>
     </Section>
   );
@@ -205,18 +209,20 @@ export function VolumeSection() {
           options={plainOptions(VOLUME_MODES)}
         />
       </Group>
-      <Group title="Target and trade sizes">
+      <Group title="Target and trade sizes" pairs>
         <DecimalField name="volume.dailyTargetQuote" label="Daily target" suffix="quote" />
+        <TextField name="volume.timezone" label="Volume time zone" list={TIME_ZONE_LIST_ID} />
         <DecimalField name="volume.minTradeQuote" label="Min trade" suffix="quote" />
         <DecimalField name="volume.maxTradeQuote" label="Max trade" suffix="quote" />
-        <TextField name="volume.timezone" label="Volume time zone" list={TIME_ZONE_LIST_ID} />
-        <TimeZoneList />
         <NumberField name="volume.makerTimeoutMs" label="Maker timeout" suffix="ms" step="1000" />
         <NumberField name="volume.maxSlippagePct" label="Max slippage" suffix="%" />
       </Group>
+      <TimeZoneList />
       <div>
         <h3 className="mb-1 text-[0.85em] tracking-wider text-mute uppercase">Active windows</h3>
-        <p className="mb-2 text-[0.85em] text-mute">{describeField(botConfigSchema, 'volume.windows')}</p>
+        <p className="mb-2 text-[0.85em] text-mute">
+          {describeField(botConfigSchema, 'volume.windows')} Start and end are HH:MM in the volume time zone; an end before the start runs past midnight.
+        </p>
         {windowsError ? (
           <p role="alert" className="mb-2 text-err">
             {windowsError}
@@ -224,16 +230,18 @@ export function VolumeSection() {
         ) : null}
         <ul className="flex flex-col gap-2">
           {windows.fields.map((w, i) => (
-            <li key={w.id} className="flex flex-wrap items-end gap-3 border border-line px-3 py-2">
-              <TextField name={`volume.windows.${i}.start`} label={`Window ${i + 1} start`} className="w-32" placeholder="08:00" />
-              <TextField name={`volume.windows.${i}.end`} label={`Window ${i + 1} end`} className="w-32" placeholder="20:00" />
+            // start, end, days and remove on one line, aligned on the inputs' baseline; the help
+            // text is said once above instead of under each input (it made them uneven)
+            <li key={w.id} className="flex flex-wrap items-end gap-x-4 gap-y-2 border border-line px-3 py-2">
+              <TextField name={`volume.windows.${i}.start`} label={`Window ${i + 1} start`} help="" className="w-28" placeholder="08:00" />
+              <TextField name={`volume.windows.${i}.end`} label={`Window ${i + 1} end`} help="" className="w-28" placeholder="20:00" />
               <Controller
                 control={control}
                 name={`volume.windows.${i}.days`}
                 render={({ field }) => {
                   const days = field.value ?? [0, 1, 2, 3, 4, 5, 6];
                   return (
-                    <div role="group" aria-label={`Window ${i + 1} days`} className="flex gap-1">
+                    <div role="group" aria-label={`Window ${i + 1} days`} className="flex h-[1.9rem] flex-wrap items-center gap-x-2 gap-y-1">
                       {DAYS.map((d, n) => (
                         <label key={d} className="flex items-center gap-0.5 text-[0.9em] text-dim">
                           <input
@@ -259,8 +267,9 @@ export function VolumeSection() {
           + Add window
         </Button>
       </div>
-      <Group title="Hard caps">
+      <Group title="Hard caps" pairs>
         <DecimalField name="volume.maxNotionalPerHourQuote" label="Max per hour" suffix="quote" />
+        <span className="hidden sm:block" />
         <DecimalField name="volume.maxFeesPerDayQuote" label="Max fees per day" suffix="quote" />
         <DecimalField name="volume.maxLossPerDayQuote" label="Max loss per day" suffix="quote" />
       </Group>
@@ -280,17 +289,17 @@ export function RiskSection() {
         <NumberField name="risk.maxOrdersPerMinute" label="Max orders per minute" step="1" />
         <DecimalField name="risk.minQuoteBalance" label="Min quote balance" suffix="quote" />
       </Group>
-      <Group title="Losses">
+      <Group title="Losses" pairs>
         <DecimalField name="risk.dailyLossLimitQuote" label="Daily loss limit" suffix="quote" />
         <DecimalField name="risk.maxDrawdownQuote" label="Max drawdown" suffix="quote" />
       </Group>
-      <Group title="Breakers and data">
+      <Group title="Breakers" pairs>
         <NumberField name="risk.apiErrorBreaker.count" label="API errors to pause" step="1" help={describeField(botConfigSchema, 'risk.apiErrorBreaker')} />
         <NumberField name="risk.apiErrorBreaker.windowMs" label="API error window" suffix="ms" step="1000" />
-        <span className="hidden 2xl:block" />
         <NumberField name="risk.rejectBreaker.count" label="Rejections to pause" step="1" help={describeField(botConfigSchema, 'risk.rejectBreaker')} />
         <NumberField name="risk.rejectBreaker.windowMs" label="Rejection window" suffix="ms" step="1000" />
-        <span className="hidden 2xl:block" />
+      </Group>
+      <Group title="Market data and resume">
         <NumberField name="risk.staleDataMs" label="Stale data after" suffix="ms" step="500" />
         <NumberField name="risk.maxReferenceDeviationPct" label="Max reference deviation" suffix="%" />
         <NumberField name="risk.autoResumeMs" label="Auto-resume after" suffix="ms" step="1000" />
