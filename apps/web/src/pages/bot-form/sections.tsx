@@ -233,8 +233,8 @@ export function VolumeSection() {
             // start, end, days and remove on one line, aligned on the inputs' baseline; the help
             // text is said once above instead of under each input (it made them uneven)
             <li key={w.id} className="flex flex-wrap items-end gap-x-4 gap-y-2 border border-line px-3 py-2">
-              <TextField name={`volume.windows.${i}.start`} label={`Window ${i + 1} start`} help="" className="w-28" placeholder="08:00" />
-              <TextField name={`volume.windows.${i}.end`} label={`Window ${i + 1} end`} help="" className="w-28" placeholder="20:00" />
+              <TextField name={`volume.windows.${i}.start`} label={`Window ${i + 1} start`} help="" className="w-36" placeholder="08:00" />
+              <TextField name={`volume.windows.${i}.end`} label={`Window ${i + 1} end`} help="" className="w-36" placeholder="20:00" />
               <Controller
                 control={control}
                 name={`volume.windows.${i}.days`}
