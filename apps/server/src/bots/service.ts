@@ -157,7 +157,7 @@ export class BotService {
     return () => this.removedListeners.delete(listener);
   }
 
-  async act(id: string, action: BotAction, reason: string | undefined): Promise<BotSummaryDto> {
+  async act(id: string, action: BotAction, reason: string | undefined, options: { readonly closePosition?: { readonly maxSlippagePct: number } } = {}): Promise<BotSummaryDto> {
     const record = await this.storage.bots.require(id);
     const bot = this.live(id);
     switch (action) {
@@ -166,14 +166,24 @@ export class BotService {
         await this.setDesired(id, 'running');
         void this.startBot(id, false);
         break;
-      case 'stop':
+      case 'stop': {
+        const close = options.closePosition;
+        if (close !== undefined) {
+          // refused before anything changes: a spot or halted bot, a bot that is not running
+          if (bot.state === 'INIT' || bot.state === 'STOPPED' || bot.state === 'STOPPING') {
+            throw new EngineError('ILLEGAL_STATE', `bot ${record.name} is ${bot.state}: only a running bot's stop can close its position`);
+          }
+          const refusal = bot.closePositionRefusal(close);
+          if (refusal !== undefined) throw refusal;
+        }
         await this.setDesired(id, 'stopped');
-        await bot.stop('stopped by operator');
+        await bot.stop('stopped by operator', close === undefined ? {} : { closePosition: close });
         // its figures are read from storage from now on: what it wrote last must be there
         this.storage.journal.writePendingStats(id);
         await this.storage.journal.flush();
         this.ledger.invalidate(id);
         break;
+      }
       case 'pause':
         await this.setDesired(id, 'paused');
         await bot.pause();

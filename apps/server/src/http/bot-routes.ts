@@ -1,5 +1,5 @@
 // Bots: CRUD, lifecycle actions, and everything the bot page shows.
-import { BOT_ACTIONS, fx, isEngineError, tradingDay } from '@mm/core';
+import { BOT_ACTIONS, MAX_CLOSE_SLIPPAGE_PCT, fx, isEngineError, tradingDay } from '@mm/core';
 import type { BookDto, ConfigVersionDto, HourlyVolumeDto, VolumeDayDto } from '@mm/core';
 import type { Storage } from '@mm/storage';
 import { pacing } from '@mm/strategy';
@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { bookDto, eventDto, page, riskEventDto, statsPointDto, storedFillDto, storedOrderDto } from '../bots/dto.ts';
 import type { BotService } from '../bots/service.ts';
 import { idParams } from './auth-routes.ts';
+import { validationError } from './route.ts';
 import type { Routes } from './route.ts';
 
 const pageQuery = {
@@ -19,7 +20,37 @@ const timeRange = {
 };
 const actionParams = z.object({ id: z.string().min(1).max(64), action: z.enum(BOT_ACTIONS) });
 const allActionParams = z.object({ action: z.enum(BOT_ACTIONS) });
-const actionBody = z.object({ reason: z.string().max(200).optional() }).optional();
+const actionBody = z
+  .object({
+    reason: z.string().max(200).optional(),
+    closePosition: z
+      .object(
+        {
+          maxSlippagePct: z
+            .number({ error: 'give the slippage bound as a number of percent, e.g. 0.5' })
+            .gt(0, 'the slippage bound must be above 0 %')
+            .max(MAX_CLOSE_SLIPPAGE_PCT, `the slippage bound can be at most ${MAX_CLOSE_SLIPPAGE_PCT} %`),
+        },
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys' ? `closePosition takes only maxSlippagePct, not ${issue.keys.join(', ')}` : 'closePosition must be an object like { "maxSlippagePct": 0.5 }',
+        },
+      )
+      .strict()
+      .optional()
+      .meta({ description: `Stop, perp bots only: after cancelling, close the bot's own position with reduce-only orders at most maxSlippagePct % (0 < pct ≤ ${MAX_CLOSE_SLIPPAGE_PCT}) through the best opposite price. Omitted: cancel orders only.` }),
+  })
+  .optional();
+
+/** The volume schedule a running bot keeps (from its start or resume), if it runs. */
+function runningExpected(bots: BotService, id: string): string | undefined {
+  try {
+    const bot = bots.live(id);
+    return bot.state === 'RUNNING' || bot.state === 'PAUSED' ? bot.stats().volume.expected : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function csvCell(value: string | number | undefined): string {
   const s = value === undefined ? '' : String(value);
@@ -109,7 +140,10 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
     params: actionParams,
     body: actionBody,
     response: 'BotSummaryDto',
-    handler: ({ params, body }) => bots.act(params.id, params.action, body?.reason),
+    handler: ({ params, body }) => {
+      if (body?.closePosition !== undefined && params.action !== 'stop') throw validationError([{ path: 'closePosition', message: `only a stop can close the position, not ${params.action}` }]);
+      return bots.act(params.id, params.action, body?.reason, body?.closePosition === undefined ? {} : { closePosition: body.closePosition });
+    },
   });
 
   routes.add({
@@ -120,7 +154,10 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
     params: allActionParams,
     body: actionBody,
     response: '{ id, ok, message? }[]',
-    handler: ({ params, body }) => bots.actAll(params.action, body?.reason),
+    handler: ({ params, body }) => {
+      if (body?.closePosition !== undefined) throw validationError([{ path: 'closePosition', message: 'positions are closed one bot at a time: stop that bot with closePosition' }]);
+      return bots.actAll(params.action, body?.reason);
+    },
   });
 
   routes.add({
@@ -236,7 +273,8 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
         dayStart: day.start,
         target: fx.format(target),
         hourlyTarget: activeHours > 0 ? fx.format(fx.div(target, fx.fromNumber(Math.round(activeHours * 1000) / 1000)), { decimals: 2 }) : '0',
-        expectedNow: fx.format(vol.enabled ? pace.expected : 0n, { decimals: 2 }),
+        // a running bot paces from where it started or resumed (its own schedule); else the plain line
+        expectedNow: runningExpected(bots, params.id) ?? fx.format(vol.enabled ? pace.expected : 0n, { decimals: 2 }),
         traded: fx.format(traded, { decimals: 2 }),
         hours,
       };

@@ -1,8 +1,14 @@
 // Start / pause / resume / stop / cancel-all (and kill, reset-halt on the bot page) for one bot.
-// Anything that stops trading or pulls orders asks first.
-import type { BotAction, BotSummaryDto } from '@mm/core';
-import { errorMessage } from '../lib/api.ts';
-import { useBotAction } from '../lib/queries.ts';
+// Anything that stops trading or pulls orders asks first; stopping a perp bot that holds a
+// position also asks whether to leave the position open or close it (reduce-only, bounded slippage).
+import * as AlertDialog from '@radix-ui/react-alert-dialog';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { MAX_CLOSE_SLIPPAGE_PCT, fx } from '@mm/core';
+import type { BotAction, BotActionInput, BotSummaryDto } from '@mm/core';
+import { api, errorMessage } from '../lib/api.ts';
+import { dec } from '../lib/format.ts';
+import { keys, lifecycleChanged, storeSummary, useBotAction } from '../lib/queries.ts';
 import { Button } from '../ui/button.tsx';
 import { ConfirmButton } from '../ui/confirm.tsx';
 
@@ -33,16 +39,20 @@ export function BotActions({ bot, size = 'sm', extended = false }: { bot: BotSum
         </Button>
       ) : null}
       {!stopped && s !== 'STOPPING' ? (
-        <ConfirmButton
-          size={size}
-          ariaLabel={label('Stop')}
-          title={`Stop ${bot.name}?`}
-          description={<>The bot cancels all its open orders on {bot.symbol} and stops trading until you start it again.</>}
-          confirmLabel="Stop bot"
-          onConfirm={() => run('stop')}
-        >
-          Stop
-        </ConfirmButton>
+        openPosition(bot) === undefined ? (
+          <ConfirmButton
+            size={size}
+            ariaLabel={label('Stop')}
+            title={`Stop ${bot.name}?`}
+            description={<>The bot cancels all its open orders on {bot.symbol} and stops trading until you start it again.</>}
+            confirmLabel="Stop bot"
+            onConfirm={() => run('stop')}
+          >
+            Stop
+          </ConfirmButton>
+        ) : (
+          <StopWithPositionButton bot={bot} size={size} ariaLabel={label('Stop')} disabled={busy} />
+        )
       ) : null}
       <ConfirmButton
         size={size}
@@ -87,5 +97,137 @@ export function BotActions({ bot, size = 'sm', extended = false }: { bot: BotSum
         </span>
       ) : null}
     </div>
+  );
+}
+
+/** The perp bot's own open position from its fills ("-120" short), or undefined when flat or spot. */
+function openPosition(bot: BotSummaryDto): string | undefined {
+  const position = bot.stats?.ledger.position;
+  if (bot.market !== 'perp' || position === undefined) return undefined;
+  const qty = fx.tryParse(position);
+  return qty === undefined || qty === 0n ? undefined : position;
+}
+
+function useStopBot() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: BotActionInput }) => api.post<BotSummaryDto>(`/api/bots/${encodeURIComponent(id)}/actions/stop`, body),
+    onSuccess: (bot, { id }) => {
+      storeSummary(qc, bot);
+      lifecycleChanged(qc, id);
+      void qc.invalidateQueries({ queryKey: keys.openOrders(id) });
+    },
+  });
+}
+
+const DEFAULT_SLIPPAGE_PCT = '0.5';
+
+/** Stop for a perp bot with a position: cancel orders only (the default), or cancel and close the position. */
+function StopWithPositionButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto; size: 'sm' | 'md'; ariaLabel: string; disabled: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [choice, setChoice] = useState<'cancel' | 'close'>('cancel');
+  const [pct, setPct] = useState(DEFAULT_SLIPPAGE_PCT);
+  const stop = useStopBot();
+  const id = useId();
+  const position = openPosition(bot) ?? '0';
+  const long = !position.startsWith('-');
+  const base = bot.stats?.ledger.baseAsset || bot.baseAsset || 'base';
+  const quote = bot.stats?.ledger.quoteAsset || bot.quoteAsset || 'quote';
+  const halted = bot.tradingState === 'HALTED';
+  const value = Number(pct);
+  const pctError = choice !== 'close' ? undefined : pct.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_CLOSE_SLIPPAGE_PCT ? `between 0 and ${MAX_CLOSE_SLIPPAGE_PCT} %` : undefined;
+  const confirm = async () => {
+    const body: BotActionInput = choice === 'close' ? { closePosition: { maxSlippagePct: value } } : {};
+    try {
+      await stop.mutateAsync({ id: bot.id, body });
+      setOpen(false);
+    } catch {
+      // the error stays in the dialog, which stays open
+    }
+  };
+  return (
+    <>
+      <Button size={size} disabled={disabled} aria-label={ariaLabel} onClick={() => {
+          stop.reset();
+          setChoice('cancel');
+          setOpen(true);
+        }}>
+        Stop
+      </Button>
+      <AlertDialog.Root open={open} onOpenChange={(next) => !stop.isPending && setOpen(next)}>
+        <AlertDialog.Portal>
+          <AlertDialog.Overlay className="fixed inset-0 z-40 bg-black/70" />
+          <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 border border-line-strong bg-panel p-5 shadow-2xl">
+            <AlertDialog.Title className="mb-2 text-[1.05em] font-semibold text-fg">Stop {bot.name}?</AlertDialog.Title>
+            <AlertDialog.Description className="mb-3 text-dim">
+              The bot cancels all its open orders on {bot.symbol} and stops trading. It holds a position of{' '}
+              <span className={long ? 'text-buy' : 'text-sell'}>
+                {dec(position, { maxDecimals: 8 })} {base} ({long ? 'long' : 'short'})
+              </span>
+              {bot.stats?.ledger.averageEntry === undefined ? '' : `, entry ${dec(bot.stats.ledger.averageEntry, { maxDecimals: 8 })}`}
+              {bot.stats?.ledger.unrealized === undefined ? '' : `, unrealized ${dec(bot.stats.ledger.unrealized, { decimals: 2, sign: true })} ${quote}`}.
+            </AlertDialog.Description>
+            <fieldset className="mb-4 flex flex-col gap-2" aria-label="What happens to the position">
+              <label className="flex items-start gap-2">
+                <input type="radio" name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'cancel'} onChange={() => setChoice('cancel')} />
+                <span>
+                  <span className="text-fg">Cancel orders only</span>
+                  <span className="block text-[0.9em] text-mute">The position stays open at the venue, unwatched by the bot, until you start it again or close it yourself.</span>
+                </span>
+              </label>
+              <label className={`flex items-start gap-2 ${halted ? 'opacity-60' : ''}`}>
+                <input type="radio" name={`${id}-stop`} className="mt-1 accent-white" disabled={halted} checked={choice === 'close'} onChange={() => setChoice('close')} />
+                <span>
+                  <span className="text-fg">Cancel and close the position</span>{' '}
+                  <span className="whitespace-nowrap text-fg">
+                    (reduce-only, max slippage{' '}
+                    <input
+                      type="number"
+                      inputMode="decimal"
+                      aria-label="Max slippage %"
+                      aria-invalid={pctError !== undefined}
+                      min={0.01}
+                      max={MAX_CLOSE_SLIPPAGE_PCT}
+                      step={0.1}
+                      className="w-16"
+                      disabled={halted}
+                      value={pct}
+                      onFocus={() => setChoice('close')}
+                      onChange={(e) => setPct(e.target.value)}
+                    />{' '}
+                    %)
+                  </span>
+                  <span className="block text-[0.9em] text-mute">
+                    {halted
+                      ? 'Not while the bot is halted: the halt refuses every new order. Reset the halt first, or cancel orders only.'
+                      : `After the cancels, ${long ? 'sells' : 'buys'} at most ${Number.isFinite(value) && value > 0 ? value : '…'} % ${long ? 'below the best bid' : 'above the best ask'}; what finds no liquidity within that stays open (the bot's log says what is left).`}
+                  </span>
+                  {pctError !== undefined ? (
+                    <span role="alert" className="block text-err">
+                      Max slippage: {pctError}
+                    </span>
+                  ) : null}
+                </span>
+              </label>
+            </fieldset>
+            {stop.isError ? (
+              <p role="alert" className="mb-3 text-err">
+                {errorMessage(stop.error)}
+              </p>
+            ) : null}
+            <div className="flex justify-end gap-2">
+              <AlertDialog.Cancel asChild>
+                <Button variant="ghost" disabled={stop.isPending}>
+                  Cancel
+                </Button>
+              </AlertDialog.Cancel>
+              <Button variant="danger" disabled={stop.isPending || pctError !== undefined} onClick={() => void confirm()}>
+                {choice === 'close' ? 'Stop and close position' : 'Stop bot'}
+              </Button>
+            </div>
+          </AlertDialog.Content>
+        </AlertDialog.Portal>
+      </AlertDialog.Root>
+    </>
   );
 }

@@ -388,6 +388,21 @@ export const changePasswordInputSchema = z.object({
 export const BOT_ACTIONS = ['start', 'stop', 'pause', 'resume', 'cancel-all', 'kill', 'reset-halt'] as const;
 export type BotAction = (typeof BOT_ACTIONS)[number];
 
+/** Largest slippage bound a stop may close a position with (percent through the best opposite price). */
+export const MAX_CLOSE_SLIPPAGE_PCT = 5;
+
+/** Stop, perps: close the bot's own position with reduce-only orders at most this far through the best opposite price. */
+export interface ClosePositionInput {
+  readonly maxSlippagePct: number;
+}
+
+/** Body of POST /api/bots/:id/actions/:action (every field optional). */
+export interface BotActionInput {
+  readonly reason?: string;
+  /** Stop only, perp bots only: after cancelling, close the position. Omitted: cancel orders only. */
+  readonly closePosition?: ClosePositionInput;
+}
+
 export const accountInputSchema = z.object({
   name: z.string().trim().min(1, 'give the account a name').max(64),
   venue: z.enum(['sim', 'asterdex', 'bitmart', 'ccxt']),

@@ -2,6 +2,7 @@
 // with our levels, order book, its ledger (PnL from its own fills), open orders, fills, inventory
 // and PnL chart, hourly volume, risk, log. A stopped bot shows its stored figures.
 import { Suspense, lazy, useEffect } from 'react';
+import { fx } from '@mm/core';
 import type { BotDetailDto } from '@mm/core';
 import { errorMessage } from '../../lib/api.ts';
 import { useBot, useDeleteBot } from '../../lib/queries.ts';
@@ -134,6 +135,25 @@ function BotHeader({ bot }: { bot: BotDetailDto }) {
   );
 }
 
+/** A perp bot that is not running but still holds a position: said plainly, with entry and unrealized at the last mark. */
+function StoppedPosition({ bot, priceDecimals }: { bot: BotDetailDto; priceDecimals: number }) {
+  const l = bot.stats?.ledger;
+  const qty = l === undefined ? undefined : fx.tryParse(l.position);
+  if (bot.market !== 'perp' || l === undefined || qty === undefined || qty === 0n) return null;
+  const base = l.baseAsset || bot.baseAsset || 'base';
+  const quote = l.quoteAsset || bot.quoteAsset || 'quote';
+  return (
+    <p role="status" aria-label="Open position" className="mb-3 border border-pause/60 px-3 py-2 text-pause">
+      Open position left at the venue:{' '}
+      <span className={qty > 0n ? 'text-buy' : 'text-sell'}>
+        {dec(l.position, { maxDecimals: 8 })} {base} {qty > 0n ? 'long' : 'short'}
+      </span>{' '}
+      · entry {dec(l.averageEntry, { decimals: priceDecimals + 2 })} · unrealized {dec(l.unrealized, { decimals: 2, sign: true })} {quote}
+      {l.mark === undefined ? ' (no mark stored)' : ` at the last mark ${dec(l.mark, { maxDecimals: priceDecimals + 2 })}`}. The stopped bot does not watch it: start the bot again, or close it at the venue.
+    </p>
+  );
+}
+
 function KeyFigures({ bot }: { bot: BotDetailDto }) {
   const s = bot.stats;
   const l = s?.ledger;
@@ -151,6 +171,7 @@ function KeyFigures({ bot }: { bot: BotDetailDto }) {
           <NotLiveNote bot={bot} />
         </p>
       ) : null}
+      {!live ? <StoppedPosition bot={bot} priceDecimals={priceDecimals} /> : null}
       <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4 lg:grid-cols-8">
         <Stat label="Mid" sub={live ? `ref ${dec(s?.reference, { maxDecimals: priceDecimals + 2 })}` : `last mark ${dec(l?.mark ?? s?.reference, { maxDecimals: priceDecimals + 2 })}`}>
           {dec(mid(s?.bestBid, s?.bestAsk), { maxDecimals: priceDecimals + 1 })}
