@@ -20,6 +20,22 @@ import { TableHead } from '../ui/table-head.tsx';
 
 type AccountForm = z.input<typeof accountInputSchema>;
 type AccountOut = z.output<typeof accountInputSchema>;
+type AuthFamily = 'v3' | 'v1';
+
+/** Asterdex's two APIs, each with its own credential set. */
+const AUTH_FAMILIES: readonly { readonly family: AuthFamily; readonly label: string; readonly help: string }[] = [
+  { family: 'v3', label: 'V3 — API wallet (recommended)', help: 'Wallet address, API wallet address and the API wallet private key; requests are signed with EIP-712.' },
+  { family: 'v1', label: 'V1 — HMAC API key', help: 'An existing API key and secret; new V1 keys cannot be created since 2026-03-25.' },
+];
+
+/** Which Asterdex family a credential set belongs to. */
+const familyOfSet = (set: readonly CredentialField[]): AuthFamily => (set.some((f) => f.name === 'signerPrivateKey') ? 'v3' : 'v1');
+
+/** The stored key's hint without the bookkeeping field that records the family. */
+const shownHint = (hint: string): string => hint.replace(/ \(\+ ([^)]*)\)$/, (_all, list: string) => {
+  const rest = list.split(', ').filter((f) => f !== 'authFamily');
+  return rest.length > 0 ? ` (+ ${rest.join(', ')})` : '';
+});
 
 const FALLBACK_VENUES: VenueInfoDto[] = (Object.keys(VENUE_CREDENTIALS) as VenueName[]).map((v) => ({
   venue: v,
@@ -107,7 +123,10 @@ function AccountRows({ account: a, tz, result, testing, children }: { account: A
         <td>{a.venue}</td>
         <td className="text-dim">{a.market}</td>
         <td>{a.live ? <span className="border border-fg px-1 text-[0.85em] font-semibold">LIVE</span> : <span className="text-dim">paper only</span>}</td>
-        <td className="text-dim">{a.credentialHint ?? (a.venue === 'sim' ? 'no key needed' : 'no key')}</td>
+        <td className="text-dim">
+          {a.authFamily !== undefined ? <span className="mr-1 border border-line-strong px-1 text-fg">{a.authFamily.toUpperCase()}</span> : null}
+          {a.credentialHint !== undefined ? shownHint(a.credentialHint) : a.venue === 'sim' ? 'no key needed' : 'no key'}
+        </td>
         <td className="text-dim">{fmtDateTime(a.updatedAt, tz)}</td>
         <td>
           <div className="flex gap-1">{children}</div>
@@ -160,13 +179,18 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
     resolver: zodResolver(accountInputSchema),
     mode: 'onTouched',
     defaultValues: account
-      ? { name: account.name, venue: account.venue, market: account.market, live: account.live, credentials: {}, baseUrls: account.baseUrls ? { ...account.baseUrls } : undefined }
-      : { name: '', venue: 'asterdex', market: 'perp', live: false, credentials: {} },
+      ? { name: account.name, venue: account.venue, market: account.market, live: account.live, credentials: {}, baseUrls: account.baseUrls ? { ...account.baseUrls } : undefined, authFamily: account.venue === 'asterdex' ? (account.authFamily ?? 'v3') : undefined }
+      : { name: '', venue: 'asterdex', market: 'perp', live: false, credentials: {}, authFamily: 'v3' },
   });
   const venue = useWatch({ control: form.control, name: 'venue' });
+  const authFamily = useWatch({ control: form.control, name: 'authFamily' }) ?? 'v3';
   const info = list.find((v) => v.venue === venue);
   const sets = info?.credentialSets ?? VENUE_CREDENTIALS[venue] ?? [[]];
-  const fields: readonly CredentialField[] = sets[Math.min(setIndex, sets.length - 1)] ?? [];
+  // Asterdex: the family chosen decides the fields; other venues with several key types pick a set
+  const fields: readonly CredentialField[] = (venue === 'asterdex' ? sets.find((set) => familyOfSet(set) === authFamily) : sets[Math.min(setIndex, sets.length - 1)]) ?? [];
+  const storedFamily = account?.venue === 'asterdex' ? account.authFamily : undefined;
+  // a stored secret can be kept unless an Asterdex account switches to the other family
+  const keepsStored = venue !== 'asterdex' || storedFamily === undefined || storedFamily === authFamily;
   const errors = form.formState.errors;
 
   const submit = form.handleSubmit(async (input) => {
@@ -177,8 +201,9 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
       const v = input.credentials[f.name]?.trim();
       if (v) credentials[f.name] = v;
     }
+    const { authFamily: chosen, ...rest } = input;
     try {
-      await save.mutateAsync({ ...input, credentials });
+      await save.mutateAsync({ ...rest, credentials, ...(input.venue === 'asterdex' ? { authFamily: chosen ?? 'v3' } : {}) });
       onDone();
     } catch (e) {
       if (e instanceof ApiError) for (const f of e.fields) form.setError(f.path as 'name', { type: 'server', message: f.message });
@@ -194,7 +219,14 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
             <input autoComplete="off" {...form.register('name')} />
           </Field>
           <Field label="Venue" error={errors.venue?.message} help={info?.status || undefined}>
-            <select {...form.register('venue', { onChange: () => setSetIndex(0) })}>
+            <select
+              {...form.register('venue', {
+                onChange: (e: { target: { value: string } }) => {
+                  setSetIndex(0);
+                  form.setValue('authFamily', e.target.value === 'asterdex' ? 'v3' : undefined);
+                },
+              })}
+            >
               {list.filter((v) => v.venue !== 'sim' || account?.venue === 'sim').map((v) => (
                 <option key={v.venue} value={v.venue}>
                   {v.label}
@@ -215,7 +247,28 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
         <Field label="Allow live trading" inline help={describeField(accountInputSchema, 'live')} error={errors.live?.message}>
           <input type="checkbox" className="accent-white" {...form.register('live')} />
         </Field>
-        {sets.length > 1 ? (
+        {venue === 'asterdex' ? (
+          <fieldset className="min-w-0">
+            <legend className="mb-0.5 text-[0.9em] text-dim">API family</legend>
+            <div role="radiogroup" aria-label="API family" className="flex flex-col gap-1 sm:flex-row sm:gap-6">
+              {AUTH_FAMILIES.map((f) => (
+                <label key={f.family} className="flex items-center gap-1.5 text-fg">
+                  <input type="radio" value={f.family} className="accent-white" {...form.register('authFamily')} />
+                  {f.label}
+                </label>
+              ))}
+            </div>
+            <p className="mt-0.5 text-[0.85em] leading-snug text-mute">
+              {AUTH_FAMILIES.find((f) => f.family === authFamily)?.help}
+              {storedFamily !== undefined && storedFamily !== authFamily ? ` Switching from ${storedFamily.toUpperCase()} replaces the stored key: enter the ${authFamily.toUpperCase()} credentials in full.` : ''}
+            </p>
+            {errors.authFamily?.message ? (
+              <p role="alert" className="mt-0.5 text-[0.9em] text-err">
+                {errors.authFamily.message}
+              </p>
+            ) : null}
+          </fieldset>
+        ) : sets.length > 1 ? (
           <div role="radiogroup" aria-label="Key type" className="flex gap-2">
             {sets.map((set, i) => (
               <label key={i} className="flex items-center gap-1 text-dim">
@@ -228,12 +281,12 @@ function AccountEditor({ account, onDone }: { account: AccountDto | undefined; o
         {fields.length === 0 ? <p className="text-dim">The simulated exchange needs no credentials.</p> : null}
         <div className="grid grid-cols-1 gap-x-4 gap-y-3 sm:grid-cols-2">
           {fields.map((f) => (
-            <Field key={`${venue}-${f.name}`} label={f.label} help={f.help + (account && f.secret ? ' Leave empty to keep the stored value.' : '')} error={(errors.credentials as Record<string, { message?: string }> | undefined)?.[f.name]?.message}>
+            <Field key={`${venue}-${f.name}`} label={f.label} help={f.help + (account && f.secret && keepsStored ? ' Leave empty to keep the stored value.' : '')} error={(errors.credentials as Record<string, { message?: string }> | undefined)?.[f.name]?.message}>
               <input
                 type={f.secret ? 'password' : 'text'}
                 autoComplete={f.secret ? 'new-password' : 'off'}
                 spellCheck={false}
-                placeholder={account && f.secret ? `stored ${account.credentialHint ?? '••••'}` : undefined}
+                placeholder={account && f.secret && keepsStored ? `stored ${account.credentialHint !== undefined ? shownHint(account.credentialHint) : '••••'}` : undefined}
                 {...form.register(`credentials.${f.name}`)}
               />
             </Field>

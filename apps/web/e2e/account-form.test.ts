@@ -1,0 +1,114 @@
+// The account form in headless Chromium against the real server: an Asterdex account's API family
+// is an explicit choice (V3 API wallet by default, V1 HMAC key), each family shows its own fields,
+// the server's field messages land under the field, the family is stored and shown, and the form
+// fits 390 px. Screenshots go to test-output/screenshots/account-form-*.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AccountDto } from '@mm/core';
+import type { Browser, Page } from 'playwright-core';
+import { buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir } from './harness.ts';
+import type { RunningServer } from './harness.ts';
+
+const PASSWORD = 'correct horse battery';
+let server: RunningServer | undefined;
+let browser: Browser | undefined;
+let webDist = '';
+let cookie = '';
+const shots = screenshotDir();
+
+async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(server!.url + path, {
+    method,
+    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (method === 'POST' && path === '/api/setup') cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.mouse.move(1, 1);
+  await page.screenshot({ path: join(shots, `account-form-${name}.png`), fullPage: true });
+}
+
+before(async () => {
+  requireChromium();
+  webDist = tempDir('mm-e2e-accounts-web-');
+  buildWeb(webDist);
+  server = await startServer({ webDist, env: { DEMO_BOT: 'false' } });
+  browser = await launchBrowser();
+  assert.equal((await api('POST', '/api/setup', { password: PASSWORD })).status, 200);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (webDist) rmSync(webDist, { recursive: true, force: true });
+});
+
+test('Asterdex account form: the API family is chosen, its fields follow, the server says which field is wrong', { timeout: 120_000 }, async () => {
+  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, url: server!.url }]);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+
+  await page.goto(`${server!.url}/accounts`);
+  await page.getByRole('button', { name: '+ Add account' }).click();
+  const form = page.getByRole('form', { name: 'Add account' });
+  const family = form.getByRole('radiogroup', { name: 'API family' });
+  const v3 = family.getByRole('radio', { name: /^V3/ });
+  const v1 = family.getByRole('radio', { name: /^V1/ });
+  assert.ok(await v3.isChecked(), 'V3 is the default');
+  await form.getByLabel('Wallet address (user)', { exact: true }).waitFor();
+  assert.equal(await form.getByLabel('API key (V1)').count(), 0, 'no V1 field while V3 is chosen');
+  await form.getByLabel('Account name').fill('Aster V1 key');
+  await shot(page, 'v3-1440');
+
+  await v1.check();
+  await form.getByLabel('API key (V1)').waitFor();
+  assert.equal(await form.getByLabel('Wallet address (user)', { exact: true }).count(), 0, 'no V3 field while V1 is chosen');
+  await form.getByLabel('API key (V1)').fill('a1b2c3d4e5f6a7b8c9d0');
+  await form.getByLabel('API secret (V1)').fill('s3cr3t-s3cr3t-s3cr3t');
+  await shot(page, 'v1-1440');
+  await form.getByRole('button', { name: 'Add account', exact: true }).click();
+  const row = page.getByRole('table', { name: 'Accounts' }).locator('tbody tr', { hasText: 'Aster V1 key' });
+  await row.waitFor();
+  await row.getByText('V1', { exact: true }).waitFor();
+  assert.ok(!(await row.textContent())!.includes('authFamily'), 'the bookkeeping field stays out of the hint');
+  const stored = ((await api('GET', '/api/accounts')).body as AccountDto[]).find((a) => a.name === 'Aster V1 key');
+  assert.equal(stored?.authFamily, 'v1');
+
+  // editing keeps the stored family; switching shows the other family's fields and says the key is replaced
+  await page.getByRole('button', { name: 'Edit Aster V1 key' }).click();
+  const edit = page.getByRole('form', { name: 'Edit account Aster V1 key' });
+  assert.ok(await edit.getByRole('radio', { name: /^V1/ }).isChecked());
+  await edit.getByRole('radio', { name: /^V3/ }).check();
+  await edit.getByText('Switching from V1 replaces the stored key').waitFor();
+  assert.equal(await edit.getByLabel('API wallet private key', { exact: true }).getAttribute('placeholder'), null, 'no stored V1 key offered as the V3 key');
+  await edit.getByLabel('Wallet address (user)', { exact: true }).fill('not an address');
+  await edit.getByRole('button', { name: 'Save account' }).click();
+  await edit.getByText('the wallet address (user) must be an address: 0x and 40 hex digits', { exact: true }).waitFor();
+  await edit.getByText('V3 (API wallet) needs the API wallet private key', { exact: true }).waitFor();
+  await shot(page, 'switch-errors-1440');
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('button', { name: '+ Add account' }).click();
+  await page.getByRole('form', { name: 'Add account' }).getByRole('radiogroup', { name: 'API family' }).waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal overflow at 390 px (${overflow} px)`);
+  await shot(page, 'v3-390');
+
+  const unexpected = errors.filter((e) => !/Failed to load resource/.test(e));
+  assert.deepEqual(unexpected, [], 'no errors in the browser console');
+  await context.close();
+});
