@@ -290,7 +290,7 @@ function NotificationsPanel({ settings }: { settings: NotificationSettingsDto })
             <input type="checkbox" className="accent-white" {...form.register('dailyEnabled')} />
           </Field>
           <span />
-          <Field label="Daily summary hour" error={errors.dailyHour?.message} help="0–23, local to the zone below.">
+          <Field label="Daily summary hour" error={errors.dailyHour?.message} help="0–23, in the daily summary time zone.">
             <input type="number" min={0} max={23} step={1} {...form.register('dailyHour', { valueAsNumber: true })} />
           </Field>
           <Field label="Daily summary time zone" error={errors.dailyTimezone?.message}>
