@@ -38,21 +38,18 @@ export function BotActions({ bot, size = 'sm', extended = false }: { bot: BotSum
           Resume
         </Button>
       ) : null}
-      {!stopped && s !== 'STOPPING' ? (
-        openPosition(bot) === undefined ? (
-          <ConfirmButton
-            size={size}
-            ariaLabel={label('Stop')}
-            title={`Stop ${bot.name}?`}
-            description={<>The bot cancels all its open orders on {bot.symbol} and stops trading until you start it again.</>}
-            confirmLabel="Stop bot"
-            onConfirm={() => run('stop')}
-          >
-            Stop
-          </ConfirmButton>
-        ) : (
-          <StopWithPositionButton bot={bot} size={size} ariaLabel={label('Stop')} disabled={busy} />
-        )
+      {!stopped && s !== 'STOPPING' && bot.market === 'perp' ? <PerpStopButton bot={bot} size={size} ariaLabel={label('Stop')} disabled={busy} /> : null}
+      {!stopped && s !== 'STOPPING' && bot.market !== 'perp' ? (
+        <ConfirmButton
+          size={size}
+          ariaLabel={label('Stop')}
+          title={`Stop ${bot.name}?`}
+          description={<>The bot cancels all its open orders on {bot.symbol} and stops trading until you start it again.</>}
+          confirmLabel="Stop bot"
+          onConfirm={() => run('stop')}
+        >
+          Stop
+        </ConfirmButton>
       ) : null}
       <ConfirmButton
         size={size}
@@ -122,20 +119,26 @@ function useStopBot() {
 
 const DEFAULT_SLIPPAGE_PCT = '0.5';
 
-/** Stop for a perp bot with a position: cancel orders only (the default), or cancel and close the position. */
-function StopWithPositionButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto; size: 'sm' | 'md'; ariaLabel: string; disabled: boolean }) {
+/**
+ * Stop for a perp bot. With a position it asks: cancel orders only (the default), or cancel and
+ * close the position; flat, it is the plain confirm. The position is read when the dialog opens,
+ * so a stats update while it is open does not change the question under the operator's hand.
+ */
+function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto; size: 'sm' | 'md'; ariaLabel: string; disabled: boolean }) {
   const [open, setOpen] = useState(false);
   const [choice, setChoice] = useState<'cancel' | 'close'>('cancel');
   const [pct, setPct] = useState(DEFAULT_SLIPPAGE_PCT);
+  const [asked, setAsked] = useState<{ position: string | undefined; entry: string | undefined; unrealized: string | undefined }>({ position: undefined, entry: undefined, unrealized: undefined });
   const stop = useStopBot();
   const id = useId();
-  const position = openPosition(bot) ?? '0';
+  const position = asked.position ?? '0';
+  const hasPosition = asked.position !== undefined;
   const long = !position.startsWith('-');
   const base = bot.stats?.ledger.baseAsset || bot.baseAsset || 'base';
   const quote = bot.stats?.ledger.quoteAsset || bot.quoteAsset || 'quote';
   const halted = bot.tradingState === 'HALTED';
   const value = Number(pct);
-  const pctError = choice !== 'close' ? undefined : pct.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_CLOSE_SLIPPAGE_PCT ? `between 0 and ${MAX_CLOSE_SLIPPAGE_PCT} %` : undefined;
+  const pctError = choice !== 'close' ? undefined : pct.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_CLOSE_SLIPPAGE_PCT ? `above 0 and at most ${MAX_CLOSE_SLIPPAGE_PCT} %` : undefined;
   const confirm = async () => {
     const body: BotActionInput = choice === 'close' ? { closePosition: { maxSlippagePct: value } } : {};
     try {
@@ -145,13 +148,15 @@ function StopWithPositionButton({ bot, size, ariaLabel, disabled }: { bot: BotSu
       // the error stays in the dialog, which stays open
     }
   };
+  const ask = () => {
+    stop.reset();
+    setChoice('cancel');
+    setAsked({ position: openPosition(bot), entry: bot.stats?.ledger.averageEntry, unrealized: bot.stats?.ledger.unrealized });
+    setOpen(true);
+  };
   return (
     <>
-      <Button size={size} disabled={disabled} aria-label={ariaLabel} onClick={() => {
-          stop.reset();
-          setChoice('cancel');
-          setOpen(true);
-        }}>
+      <Button size={size} disabled={disabled} aria-label={ariaLabel} onClick={ask}>
         Stop
       </Button>
       <AlertDialog.Root open={open} onOpenChange={(next) => !stop.isPending && setOpen(next)}>
@@ -160,56 +165,66 @@ function StopWithPositionButton({ bot, size, ariaLabel, disabled }: { bot: BotSu
           <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 border border-line-strong bg-panel p-5 shadow-2xl">
             <AlertDialog.Title className="mb-2 text-[1.05em] font-semibold text-fg">Stop {bot.name}?</AlertDialog.Title>
             <AlertDialog.Description className="mb-3 text-dim">
-              The bot cancels all its open orders on {bot.symbol} and stops trading. It holds a position of{' '}
-              <span className={long ? 'text-buy' : 'text-sell'}>
-                {dec(position, { maxDecimals: 8 })} {base} ({long ? 'long' : 'short'})
-              </span>
-              {bot.stats?.ledger.averageEntry === undefined ? '' : `, entry ${dec(bot.stats.ledger.averageEntry, { maxDecimals: 8 })}`}
-              {bot.stats?.ledger.unrealized === undefined ? '' : `, unrealized ${dec(bot.stats.ledger.unrealized, { decimals: 2, sign: true })} ${quote}`}.
+              The bot cancels all its open orders on {bot.symbol} and stops trading until you start it again.
+              {hasPosition ? (
+                <>
+                  {' '}
+                  It holds a position of{' '}
+                  <span className={long ? 'text-buy' : 'text-sell'}>
+                    {dec(position, { maxDecimals: 8 })} {base} ({long ? 'long' : 'short'})
+                  </span>
+                  {asked.entry === undefined ? '' : `, entry ${dec(asked.entry, { maxDecimals: 8 })}`}
+                  {asked.unrealized === undefined ? '' : `, unrealized ${dec(asked.unrealized, { decimals: 2, sign: true })} ${quote}`}.
+                </>
+              ) : null}
             </AlertDialog.Description>
-            <fieldset className="mb-4 flex flex-col gap-2" aria-label="What happens to the position">
-              <label className="flex items-start gap-2">
-                <input type="radio" name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'cancel'} onChange={() => setChoice('cancel')} />
-                <span>
-                  <span className="text-fg">Cancel orders only</span>
-                  <span className="block text-[0.9em] text-mute">The position stays open at the venue, unwatched by the bot, until you start it again or close it yourself.</span>
-                </span>
-              </label>
-              <label className={`flex items-start gap-2 ${halted ? 'opacity-60' : ''}`}>
-                <input type="radio" name={`${id}-stop`} className="mt-1 accent-white" disabled={halted} checked={choice === 'close'} onChange={() => setChoice('close')} />
-                <span>
-                  <span className="text-fg">Cancel and close the position</span>{' '}
-                  <span className="whitespace-nowrap text-fg">
-                    (reduce-only, max slippage{' '}
-                    <input
-                      type="number"
-                      inputMode="decimal"
-                      aria-label="Max slippage %"
-                      aria-invalid={pctError !== undefined}
-                      min={0.01}
-                      max={MAX_CLOSE_SLIPPAGE_PCT}
-                      step={0.1}
-                      className="w-16"
-                      disabled={halted}
-                      value={pct}
-                      onFocus={() => setChoice('close')}
-                      onChange={(e) => setPct(e.target.value)}
-                    />{' '}
-                    %)
+            {hasPosition ? (
+              <fieldset className="mb-4 flex flex-col gap-2" aria-label="What happens to the position">
+                <label className="flex items-start gap-2">
+                  <input type="radio" name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'cancel'} onChange={() => setChoice('cancel')} />
+                  <span>
+                    <span className="text-fg">Cancel orders only</span>
+                    <span className="block text-[0.9em] text-mute">The position stays open at the venue, unwatched by the bot, until you start it again or close it yourself.</span>
                   </span>
-                  <span className="block text-[0.9em] text-mute">
-                    {halted
-                      ? 'Not while the bot is halted: the halt refuses every new order. Reset the halt first, or cancel orders only.'
-                      : `After the cancels, ${long ? 'sells' : 'buys'} at most ${Number.isFinite(value) && value > 0 ? value : '…'} % ${long ? 'below the best bid' : 'above the best ask'}; what finds no liquidity within that stays open (the bot's log says what is left).`}
-                  </span>
-                  {pctError !== undefined ? (
-                    <span role="alert" className="block text-err">
-                      Max slippage: {pctError}
+                </label>
+                <div className={`flex items-start gap-2 ${halted ? 'opacity-60' : ''}`}>
+                  <input type="radio" id={`${id}-close`} name={`${id}-stop`} className="mt-1 accent-white" disabled={halted} checked={choice === 'close'} onChange={() => setChoice('close')} />
+                  <div>
+                    <label htmlFor={`${id}-close`} className="text-fg">
+                      Cancel and close the position
+                    </label>{' '}
+                    <span className="whitespace-nowrap text-fg">
+                      (reduce-only, max slippage{' '}
+                      <input
+                        type="number"
+                        inputMode="decimal"
+                        aria-label="Max slippage %"
+                        aria-invalid={pctError !== undefined}
+                        min={0.01}
+                        max={MAX_CLOSE_SLIPPAGE_PCT}
+                        step={0.1}
+                        className="w-20"
+                        disabled={halted}
+                        value={pct}
+                        onFocus={() => setChoice('close')}
+                        onChange={(e) => setPct(e.target.value)}
+                      />{' '}
+                      %)
                     </span>
-                  ) : null}
-                </span>
-              </label>
-            </fieldset>
+                    <span className="block text-[0.9em] text-mute">
+                      {halted
+                        ? 'Not while the bot is halted: the halt refuses every new order. Reset the halt first, or cancel orders only.'
+                        : `After the cancels, ${long ? 'sells' : 'buys'} at most ${Number.isFinite(value) && value > 0 ? value : '…'} % ${long ? 'below the best bid' : 'above the best ask'}; what finds no liquidity within that stays open (the bot's log says what is left).`}
+                    </span>
+                    {pctError !== undefined ? (
+                      <span role="alert" className="block text-err">
+                        Max slippage: {pctError}
+                      </span>
+                    ) : null}
+                  </div>
+                </div>
+              </fieldset>
+            ) : null}
             {stop.isError ? (
               <p role="alert" className="mb-3 text-err">
                 {errorMessage(stop.error)}
