@@ -5,6 +5,7 @@ import { CashFlows, fx, holdingsChange, ledgerDto } from '@mm/core';
 import type { AccountLedgerDto, BotLedger, BotStatsDto, Fixed, LedgerOverviewDto, LedgerSpec } from '@mm/core';
 import type { Bot, BotManager } from '@mm/engine';
 import type { AccountHoldingsJson, BotRecord, Storage } from '@mm/storage';
+import { statsDto } from '../bots/dto.ts';
 import type { VenueRegistry } from '../venues/registry.ts';
 
 /** A stopped bot's ledger is read from storage at most this often. */
@@ -20,6 +21,7 @@ interface StoredView {
 }
 
 const four = (v: string) => fx.format(fx.parse(v), { decimals: 4 });
+const f8 = (v: Fixed) => fx.format(v, { decimals: 8 });
 
 const ACTIVE = new Set(['SYNC_BALANCES', 'START_QUOTING', 'RUNNING', 'PAUSED', 'ERROR', 'STOPPING']);
 
@@ -35,7 +37,7 @@ export class LedgerService {
   /** Stats of a bot: the engine's while it has run in this process, else rebuilt from storage. */
   async stats(record: BotRecord): Promise<BotStatsDto | undefined> {
     const bot = this.running(record.id);
-    if (bot !== undefined) return { ...strip(bot.stats()), live: true };
+    if (bot !== undefined) return statsDto(bot.stats());
     return (await this.storedView(record))?.stats;
   }
 
@@ -101,7 +103,6 @@ export class LedgerService {
       accounts.push(account);
       if (account.quoteAsset !== '') total(account.quoteAsset).unattributed += fx.parse(account.unattributed.change);
     }
-    const f8 = (v: Fixed) => fx.format(v, { decimals: 8 });
     return {
       accounts,
       totals: [...totals].map(([quoteAsset, t]) => ({
@@ -280,7 +281,7 @@ export class LedgerService {
       for (const [symbol, cf] of bySymbol ?? []) v += cf.valueAt(marks.get(symbol) ?? 0n);
       return v;
     };
-    const bots = records.map((r) => ({ botId: r.id, name: r.name, symbol: r.symbol, change: fx.format(valueOf(perBot.get(r.id)), { decimals: 8 }) }));
+    const bots = records.map((r) => ({ botId: r.id, name: r.name, symbol: r.symbol, change: f8(valueOf(perBot.get(r.id))) }));
     const unattributedChange = valueOf(perBot.get(undefined)) + unattributedFunding + transfers;
     const explained = bots.reduce((sum, b) => sum + fx.parse(b.change), 0n) + unattributedChange;
 
@@ -297,7 +298,6 @@ export class LedgerService {
     }
     const difference = accountChange === undefined ? undefined : accountChange - explained;
     const status = difference === undefined ? 'unknown' : fx.abs(difference) <= TOLERANCE ? 'ok' : 'mismatch';
-    const f8 = (v: Fixed) => fx.format(v, { decimals: 8 });
     return {
       accountId,
       accountName: name,
@@ -319,9 +319,4 @@ export class LedgerService {
             : 'the account balances could not be read right now',
     };
   }
-}
-
-function strip(s: ReturnType<Bot['stats']>): BotStatsDto {
-  const { botId: _b, state: _s, tradingState: _t, quotingBlocked: _q, symbol: _y, ...dto } = s;
-  return dto;
 }
