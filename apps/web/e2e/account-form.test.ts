@@ -8,26 +8,17 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AccountDto } from '@mm/core';
 import type { Browser, Page } from 'playwright-core';
-import { buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir } from './harness.ts';
+import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 
 const PASSWORD = 'correct horse battery';
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
 let webDist = '';
-let cookie = '';
 const shots = screenshotDir();
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(server!.url + path, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (method === 'POST' && path === '/api/setup') cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
+const admin = new AdminApi(() => server!);
+const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.mouse.move(1, 1);
@@ -50,16 +41,10 @@ after(async () => {
 });
 
 test('Asterdex account form: the API family is chosen, its fields follow, the server says which field is wrong', { timeout: 120_000 }, async () => {
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, url: server!.url }]);
+  const context = await admin.context(browser!, 1440);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
+  const errors = watchConsole(page);
 
   await page.goto(`${server!.url}/accounts`);
   await page.getByRole('button', { name: '+ Add account' }).click();

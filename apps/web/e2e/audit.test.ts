@@ -8,36 +8,19 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BotDetailDto, BotSummaryDto } from '@mm/core';
-import type { Browser, Page } from 'playwright-core';
-import { buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir } from './harness.ts';
+import type { Browser } from 'playwright-core';
+import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 
 const PASSWORD = 'correct horse battery';
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
 let webDist = '';
-let cookie = '';
 const shots = screenshotDir();
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(server!.url + path, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (method === 'POST' && path === '/api/setup') cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
+const admin = new AdminApi(() => server!);
+const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
 
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  return errors;
-}
 
 before(async () => {
   requireChromium();
@@ -63,9 +46,7 @@ test('the audit trail in words, the raw request on demand; a stopped bot without
   const bot = created.body as BotDetailDto;
   assert.equal((await api('PUT', `/api/bots/${bot.id}`, { ...bot.config, marketMaking: { ...bot.config.marketMaking, bidLevels: 3 } })).status, 200);
 
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, url: server!.url }]);
+  const context = await admin.context(browser!, 1440);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = watchConsole(page);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const WEB = join(REPO, 'apps/web');
@@ -129,4 +129,40 @@ export function screenshotDir(): string {
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** The API as the first-run admin: the session cookie POST /api/setup hands out is kept for every later call. */
+export class AdminApi {
+  private cookie = '';
+
+  constructor(private readonly server: () => RunningServer) {}
+
+  async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(this.server().url + path, {
+      method,
+      headers: { ...(this.cookie ? { cookie: this.cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (method === 'POST' && path === '/api/setup') this.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  }
+
+  /** A browser context of `width` px (phone height below 600 px) logged in as this admin. */
+  async context(browser: Browser, width: number): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 }, reducedMotion: 'reduce' });
+    const [name, value] = this.cookie.split('=') as [string, string];
+    await context.addCookies([{ name, value, url: this.server().url }]);
+    return context;
+  }
+}
+
+/** Collects the page's uncaught errors and console errors, each with the page's address. */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
+  });
+  return errors;
 }

@@ -12,7 +12,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BotDetailDto, BotSummaryDto, StatsPointDto } from '@mm/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir } from './harness.ts';
+import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -22,22 +22,13 @@ const STOPPED_NAME = 'Stopped grid bot with a long descriptive name for the Even
 let server: RunningServer | undefined;
 let browser: Browser | undefined;
 let webDist = '';
-let cookie = '';
 let demo: BotSummaryDto;
 let fresh: BotDetailDto;
 let stopped: BotDetailDto;
 const shots = screenshotDir();
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(server!.url + path, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (method === 'POST' && path === '/api/setup') cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
+const admin = new AdminApi(() => server!);
+const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -47,21 +38,10 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-async function newContext(width: number): Promise<BrowserContext> {
-  const context = await browser!.newContext({ viewport: { width, height: width < 600 ? 844 : 900 }, reducedMotion: 'reduce' });
-  const [name, value] = cookie.split('=') as [string, string];
-  await context.addCookies([{ name, value, url: server!.url }]);
-  return context;
+function newContext(width: number): Promise<BrowserContext> {
+  return admin.context(browser!, width);
 }
 
-function watchConsole(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`);
-  });
-  return errors;
-}
 
 before(async () => {
   requireChromium();
