@@ -43,6 +43,10 @@ export const ERROR_CODES = {
   CONFLICT: { retryable: false, http: 409 },
   UNAUTHENTICATED: { retryable: false, http: 401 },
   STORAGE_UNAVAILABLE: { retryable: true, http: 503 },
+  /** A runner's lease on a bot ended (expired or taken over): its writes and orders for the bot are refused. */
+  LEASE_LOST: { retryable: false, http: 409 },
+  /** No live runner holds the bot, so a command cannot be carried out now. */
+  NO_RUNNER: { retryable: true, http: 503 },
   INTERNAL: { retryable: false, http: 500 },
 } as const satisfies Record<string, { retryable: boolean; http: number }>;
 

@@ -41,6 +41,17 @@ for (const backend of BACKENDS) {
       storage.context.masterKey = await deriveMasterKey(OLD_SECRET);
     });
 
+    test('a paper account keeps the live feed it was created with; other accounts have none', async () => {
+      const feed = { venue: 'ccxt' as const, exchange: 'binance', balances: { USDT: '5000', BTC: '0.1' } };
+      const created = await storage.accounts.create({ name: 'Binance paper', venue: 'sim', market: 'spot', feed });
+      await storage.accounts.create({ id: 'paper', name: 'Paper', venue: 'sim', market: 'spot' });
+      assert.deepEqual(created.feed, feed);
+      assert.deepEqual((await storage.accounts.get(created.id))?.feed, feed);
+      await storage.accounts.update(created.id, { name: 'Binance paper 2' });
+      assert.deepEqual((await storage.accounts.get(created.id))?.feed, feed, 'renaming keeps the feed');
+      assert.equal((await storage.accounts.get('paper'))?.feed, undefined);
+    });
+
     test('credentials never appear in what accounts return, in the table, or in logs', async () => {
       const created = await storage.accounts.create({
         name: 'Aster main',

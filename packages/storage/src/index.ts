@@ -8,6 +8,7 @@ export { consoleLogger, silentLogger, redactUrl } from './logger.ts';
 export { StorageJournal } from './journal/journal.ts';
 export type { JournalOptions } from './journal/journal.ts';
 export type { BotEventSource } from './journal/types.ts';
+export type { JournalFence } from './journal/fence.ts';
 export type { WriteQueueOptions } from './journal/write-queue.ts';
 export type { EventInput, EventLevel, InstrumentGrid, InstrumentResolver, OrderTag, RiskEventInput, StatsInput } from './rows.ts';
 export type { Page, PageQuery, TimeRange } from './pagination.ts';
@@ -15,6 +16,10 @@ export type { Account, AccountPatch, Market, NewAccount } from './repos/accounts
 export type { BotRecord, ConfigVersion, DesiredState, HaltTrip, NewBot } from './repos/bots.ts';
 export type { OrderFilter, StoredOrder } from './repos/orders.ts';
 export type { FillFilter, FillTotals, StoredFill } from './repos/fills.ts';
+export type { CommandError, CommandOutcome, CommandRecord, CommandStatus, FleetRepo, LeaseGrant, LeaseRecord, LiveRecord, RunnerInfo, RunnerLoad, RunnerRecord } from './repos/fleet.ts';
+export { CHANNEL_BOT_EVENTS, CHANNEL_COMMAND, CHANNEL_COMMAND_DONE, CHANNEL_LEASE } from './repos/fleet.ts';
+export { MAX_NOTIFY_BYTES } from './backend/notify.ts';
+export { LISTENER_APPLICATION_NAME } from './backend/pg-listener.ts';
 export type { AccountBaseline, AccountHoldingsJson, FillSums, FlowSums } from './repos/ledger.ts';
 export type { LedgerRepo } from './repos/ledger.ts';
 export type { EventFilter, HourlyVolume, RiskEventFilter, StatsPoint, StoredEvent, StoredRiskEvent } from './repos/activity.ts';

@@ -64,12 +64,13 @@ for (const backend of BACKENDS) {
       assert.equal(batches, 1, 'three updates, one transaction');
     });
 
-    test('a fill is stored once per venue + symbol + trade id', async () => {
+    test('a fill is stored once per venue + symbol + trade id + order: one side of a trade', async () => {
       const f = fill({ tradeId: 'T-1' });
       assert.equal(await storage.journal.recordFill(botId, 'sim', f, 'mm'), true);
       assert.equal(await storage.journal.recordFill(botId, 'sim', { ...f, receivedAt: f.receivedAt + 5 }, 'mm'), false, 'a replay is not new');
       // the same trade id delivered twice in one batch (stream and REST)
-      const [a, b] = await Promise.all([storage.journal.recordFill(botId, 'sim', fill({ tradeId: 'T-2' }), 'mm'), storage.journal.recordFill(botId, 'sim', fill({ tradeId: 'T-2' }), 'mm')]);
+      const t2 = fill({ tradeId: 'T-2' });
+      const [a, b] = await Promise.all([storage.journal.recordFill(botId, 'sim', t2, 'mm'), storage.journal.recordFill(botId, 'sim', { ...t2 }, 'mm')]);
       assert.deepEqual([a, b].sort(), [false, true]);
       // the key is venue + symbol + trade id: other symbols and venues are other trades
       assert.equal(await storage.journal.recordFill(botId, 'sim', fill({ tradeId: 'T-1', symbol: 'ETHUSDT' }), 'mm'), true);
@@ -77,6 +78,9 @@ for (const backend of BACKENDS) {
       assert.equal(await storage.fills.count({ botId }), 4);
       assert.equal(await storage.journal.recordFill(botId, 'sim', f, 'mm'), false);
       assert.equal(await storage.fills.count({ botId }), 4, 'the duplicate changed nothing');
+      // the other side of trade T-1 (another of our accounts was the counterparty) is its own fill
+      assert.equal(await storage.journal.recordFill(botId, 'sim', { ...f, clientOrderId: `${f.clientOrderId}other`, side: 'sell' }, 'mm'), true);
+      assert.equal(await storage.fills.count({ botId }), 5);
 
       const page = await storage.fills.list({ botId, symbol: 'BTCUSDT', limit: 10 });
       const t1 = page.items.find((x) => x.tradeId === 'T-1' && x.venue === 'sim');
@@ -86,8 +90,8 @@ for (const backend of BACKENDS) {
       assert.equal(t1?.fee, '0.0125');
       // hourly volume counts each new fill once, in the same transaction
       const hours = await storage.hourlyVolume.list({ botId });
-      assert.equal(hours.reduce((n, h) => n + h.fills, 0), 4);
-      assert.equal(hours.map((h) => h.maker).reduce((s, m) => s + Number(m), 0).toFixed(2), (12500.03 * 4).toFixed(2));
+      assert.equal(hours.reduce((n, h) => n + h.fills, 0), 5);
+      assert.equal(hours.map((h) => h.maker).reduce((s, m) => s + Number(m), 0).toFixed(2), (12500.03 * 5).toFixed(2));
     });
 
     test('hourly volume splits maker, taker and the volume leg by hour', async () => {

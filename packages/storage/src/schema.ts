@@ -5,6 +5,7 @@
 // Order and fill rows also keep the engine's integer ticks and lots, so a restarting bot gets
 // back exactly the record it wrote, whatever the instrument's grid looks like today.
 import { sql } from 'drizzle-orm';
+import type { AccountFeed } from '@mm/core';
 import {
   bigint,
   bigserial,
@@ -64,6 +65,8 @@ export const venueAccounts = pgTable(
     market: text('market').notNull(),
     live: boolean('live').notNull().default(false),
     baseUrls: jsonb('base_urls').$type<Record<string, string>>().notNull().default({}),
+    /** Paper accounts on live market data: the venue whose public streams feed them (null: none). */
+    feed: jsonb('feed').$type<AccountFeed>(),
     /** AES-256-GCM envelope (see crypto/secret-box.ts); null when the account has no keys. */
     credentialsEnc: text('credentials_enc'),
     credentialsHint: text('credentials_hint'),
@@ -186,7 +189,8 @@ export const fills = pgTable(
   },
   (t) => [
     // "every venue fill is stored exactly once"
-    uniqueIndex('fills_venue_symbol_trade_uq').on(t.venue, t.symbol, t.tradeId),
+    // one row per side of a trade: two of our accounts can be the two sides of one venue trade
+    uniqueIndex('fills_venue_symbol_trade_order_uq').on(t.venue, t.symbol, t.tradeId, t.clientOrderId),
     index('fills_bot_time_idx').on(t.botId, t.venueTime),
     index('fills_time_idx').on(t.venueTime),
     index('fills_client_order_idx').on(t.clientOrderId),
@@ -402,4 +406,75 @@ export const accountBaselines = pgTable('account_baselines', {
   afterFillId: bigint('after_fill_id', { mode: 'number' }).notNull(),
   afterAccountFillId: bigint('after_account_fill_id', { mode: 'number' }).notNull(),
   afterFlowId: bigint('after_flow_id', { mode: 'number' }).notNull(),
+});
+
+// ------------------------------------------------------------------ the runner fleet (issue #17)
+
+/** Runner processes: they register, heartbeat, and claim bots through bot_leases. */
+export const runners = pgTable('runners', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  version: text('version').notNull(),
+  startedAt: time('started_at').notNull().defaultNow(),
+  heartbeatAt: time('heartbeat_at').notNull().defaultNow(),
+  draining: boolean('draining').notNull().default(false),
+  stoppedAt: time('stopped_at'),
+  botCount: integer('bot_count').notNull().default(0),
+  rssBytes: bigint('rss_bytes', { mode: 'number' }).notNull().default(0),
+  heapBytes: bigint('heap_bytes', { mode: 'number' }).notNull().default(0),
+  /** The runner inside the server process (`npm start`). */
+  embedded: boolean('embedded').notNull().default(false),
+});
+
+/**
+ * Who runs a bot. The epoch grows by one per claim; every write of a runner carries the epoch it
+ * holds, so a runner that lost its lease cannot write over its successor (fencing).
+ */
+export const botLeases = pgTable('bot_leases', {
+  botId: uuid('bot_id')
+    .primaryKey()
+    .references(() => bots.id, { onDelete: 'cascade' }),
+  runnerId: text('runner_id'),
+  epoch: bigint('epoch', { mode: 'number' }).notNull().default(0),
+  expiresAt: time('expires_at').notNull().default(sql`'epoch'`),
+  claimedAt: time('claimed_at'),
+  renewedAt: time('renewed_at'),
+});
+
+/** Operator commands for a bot, executed by the runner that holds it. */
+export const botCommands = pgTable(
+  'bot_commands',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    botId: uuid('bot_id')
+      .notNull()
+      .references(() => bots.id, { onDelete: 'cascade' }),
+    action: text('action').notNull(),
+    options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+    requestedBy: text('requested_by').notNull(),
+    createdAt: createdAt(),
+    status: text('status').notNull().default('pending'),
+    runnerId: text('runner_id'),
+    epoch: bigint('epoch', { mode: 'number' }),
+    result: jsonb('result').$type<unknown>(),
+    error: jsonb('error').$type<{ code: string; message: string; details?: unknown }>(),
+    doneAt: time('done_at'),
+  },
+  (t) => [
+    index('bot_commands_status_bot_idx').on(t.status, t.botId),
+    check('bot_commands_status_check', sql`${t.status} in ('pending', 'running', 'done', 'failed')`),
+  ],
+);
+
+/** A bot's live status as its runner last wrote it (the server's dashboard reads it). */
+export const botLive = pgTable('bot_live', {
+  botId: uuid('bot_id')
+    .primaryKey()
+    .references(() => bots.id, { onDelete: 'cascade' }),
+  runnerId: text('runner_id').notNull(),
+  epoch: bigint('epoch', { mode: 'number' }).notNull(),
+  updatedAt: updatedAt(),
+  status: jsonb('status').$type<unknown>().notNull(),
 });

@@ -25,6 +25,8 @@ import { EventsRepo, HourlyVolumeRepo, RiskEventsRepo, StatsRepo } from './repos
 import { AuditRepo, SettingsRepo, SimStateRepo } from './repos/admin.ts';
 import { BotsRepo, ConfigVersionsRepo } from './repos/bots.ts';
 import { FillsRepo } from './repos/fills.ts';
+import { FleetRepo } from './repos/fleet.ts';
+import { checkChannel, checkPayload } from './backend/notify.ts';
 import { LedgerRepo } from './repos/ledger.ts';
 import { OrdersRepo } from './repos/orders.ts';
 import { SessionsRepo } from './repos/sessions.ts';
@@ -94,6 +96,8 @@ export interface Storage {
   readonly audit: AuditRepo;
   readonly settings: SettingsRepo;
   readonly simState: SimStateRepo;
+  /** Runners, bot leases, commands for a bot's holder, live status (the runner fleet). */
+  readonly fleet: FleetRepo;
   /** The engine's BotJournal. */
   readonly journal: StorageJournal;
   /** 'degraded' while the database is unreachable. */
@@ -104,6 +108,18 @@ export interface Storage {
   ping(): Promise<PingResult>;
   /** Writes everything queued (rejects with STORAGE_UNAVAILABLE if the database is away). */
   flush(): Promise<void>;
+  /**
+   * NOTIFY (pg_notify) on a channel (/^[a-z_][a-z0-9_]*$/). Payloads above 7999 bytes are refused
+   * (INVALID_ARGUMENT): PostgreSQL's limit is 8000. Several payloads go in one statement and
+   * arrive in their order (identical payloads in it arrive once, as PostgreSQL folds them).
+   */
+  notify(channel: string, payload: string | readonly string[]): Promise<void>;
+  /**
+   * LISTEN until the returned function is called. On PostgreSQL one dedicated connection carries
+   * every channel; after it was lost and is back, onReconnect runs: notifications sent meanwhile
+   * are lost, so the caller polls for what it may have missed.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   /** Flushes (trying for closeTimeoutMs), then closes the connection. Idempotent. */
   close(): Promise<void>;
   /** Internals for key rotation and tests. */
@@ -126,6 +142,7 @@ class StorageImpl implements Storage {
   readonly audit: AuditRepo;
   readonly settings: SettingsRepo;
   readonly simState: SimStateRepo;
+  readonly fleet: FleetRepo;
   readonly journal: StorageJournal;
   readonly queue: WriteQueue;
   private closing: Promise<void> | undefined;
@@ -151,12 +168,14 @@ class StorageImpl implements Storage {
     this.audit = new AuditRepo(ctx);
     this.settings = new SettingsRepo(ctx);
     this.simState = new SimStateRepo(ctx);
+    this.fleet = new FleetRepo(ctx, this);
     this.queue = new WriteQueue(ctx, ctx.directory, options.queue);
     this.journal = new StorageJournal(ctx, this.queue, ctx.directory, this.ledger, options.journal);
     this.journal.setInstrumentResolver(options.instruments);
     ctx.health.events.on('health', (change) => {
       if (change.state === 'ok') this.queue.resume();
     });
+    ctx.backend.logger = ctx.logger;
     ctx.backend.onConnectionError = (error) => {
       ctx.logger.warn({ reason: rootMessage(error) }, 'a database connection was lost; checking the database');
       ctx.health.check();
@@ -194,6 +213,19 @@ class StorageImpl implements Storage {
 
   flush(): Promise<void> {
     return this.journal.flush();
+  }
+
+  async notify(channel: string, payload: string | readonly string[]): Promise<void> {
+    checkChannel(channel);
+    const payloads = typeof payload === 'string' ? [payload] : payload;
+    if (payloads.length === 0) return;
+    for (const p of payloads) checkPayload(channel, p);
+    await this.context.run(`notify ${channel}`, () => this.context.backend.notify(channel, payloads));
+  }
+
+  async listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
+    checkChannel(channel);
+    return this.context.run(`listen ${channel}`, () => this.context.backend.listen(channel, onMessage, onReconnect));
   }
 
   close(): Promise<void> {

@@ -109,7 +109,7 @@ export const BACKENDS: readonly TestBackend[] = [pgliteBackend, postgresBackend]
 /** Empties every table. DELETE, not TRUNCATE: on tiny tables it is several times faster in PGlite. */
 export async function truncateAll(storage: Storage): Promise<void> {
   await storage.flush().catch(() => undefined);
-  const tables = ['sessions', 'audit_log', 'users', 'bot_stats', 'events', 'risk_events', 'hourly_volume', 'ledger_snapshots', 'ledger_day_marks', 'cash_flows', 'account_fills', 'account_baselines', 'fills', 'orders', 'bot_config_versions', 'bots', 'venue_accounts', 'settings', 'sim_state'];
+  const tables = ['bot_commands', 'bot_live', 'bot_leases', 'runners', 'sessions', 'audit_log', 'users', 'bot_stats', 'events', 'risk_events', 'hourly_volume', 'ledger_snapshots', 'ledger_day_marks', 'cash_flows', 'account_fills', 'account_baselines', 'fills', 'orders', 'bot_config_versions', 'bots', 'venue_accounts', 'settings', 'sim_state'];
   await storage.context.db.transaction(async (tx) => {
     for (const table of tables) await tx.execute(sql.raw(`delete from ${table}`));
   });
@@ -119,10 +119,10 @@ export function botConfig(overrides: Partial<BotConfig> = {}): BotConfig {
   return botConfigSchema.parse({ name: 'test bot', accountId: 'paper', symbol: 'BTCUSDT', ...overrides });
 }
 
-/** The paper account and one bot on it; returns the bot id. */
-export async function seedBot(storage: Storage, name = 'test bot'): Promise<string> {
-  if ((await storage.accounts.get('paper')) === undefined) await storage.accounts.create({ id: 'paper', name: 'Paper', venue: 'sim', market: 'spot' });
-  const bot = await storage.bots.create({ config: botConfig({ name }), changedBy: 'test' });
+/** A paper account (default the built-in one) and one bot on it; returns the bot id. */
+export async function seedBot(storage: Storage, name = 'test bot', accountId = 'paper'): Promise<string> {
+  if ((await storage.accounts.get(accountId)) === undefined) await storage.accounts.create({ id: accountId, name: accountId === 'paper' ? 'Paper' : accountId, venue: 'sim', market: 'spot' });
+  const bot = await storage.bots.create({ config: botConfig({ name, accountId }), changedBy: 'test' });
   return bot.id;
 }
 

@@ -2,6 +2,7 @@
 // strings, times are epoch milliseconds. The server's route schemas and the dashboard both use
 // these shapes; zod schemas for inputs live beside them.
 import { z } from 'zod';
+import { decimalString } from '../config/bot-config.ts';
 import type { BotConfig, FieldError, RiskAction } from '../config/bot-config.ts';
 import type { Liquidity, Side, TimeInForce } from '../domain.ts';
 
@@ -132,8 +133,46 @@ export interface BotSummaryDto {
   readonly desiredState: DesiredState;
   readonly error: string | undefined;
   readonly stats: BotStatsDto | undefined;
+  /** The runner that holds the bot's lease; undefined while no runner holds it. */
+  readonly lease?: BotLeaseDto;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+/** A bot's lease as the dashboard shows it. Ages are measured by the database's clock. */
+export interface BotLeaseDto {
+  readonly runnerId: string;
+  readonly runnerName: string;
+  /** The fencing token: it grows by one at every claim. */
+  readonly epoch: number;
+  /** Since the runner claimed the bot. */
+  readonly heldForMs: number;
+  /** Since the runner last renewed the lease (about every 2 s while it is healthy). */
+  readonly renewedAgoMs: number;
+  /** Until the lease runs out unless renewed (negative: expired, another runner may claim it). */
+  readonly expiresInMs: number;
+}
+
+/** A runner process: it claims bots through leases, trades them and reports back. */
+export interface RunnerDto {
+  readonly id: string;
+  readonly name: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly version: string;
+  readonly startedAt: number;
+  readonly heartbeatAt: number;
+  readonly heartbeatAgeMs: number;
+  /** Heartbeat within the lease TTL and not stopped. */
+  readonly alive: boolean;
+  /** Shutting down: handing its bots over. */
+  readonly draining: boolean;
+  readonly stoppedAt?: number;
+  readonly botCount: number;
+  readonly rssBytes: number;
+  readonly heapBytes: number;
+  /** The runner inside the server process (`npm start`). */
+  readonly embedded: boolean;
 }
 
 export interface RuleStatusDto {
@@ -290,6 +329,8 @@ export interface AccountDto {
   readonly credentialHint: string | undefined;
   /** Asterdex: the API family the stored key uses (V3 API wallet or V1 HMAC key). */
   readonly authFamily?: 'v3' | 'v1' | undefined;
+  /** A paper account on live market data: whose public streams feed it. */
+  readonly feed?: AccountFeed | undefined;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -385,7 +426,8 @@ export const changePasswordInputSchema = z.object({
   newPassword: z.string().min(10, 'use at least 10 characters').max(256),
 });
 
-export const BOT_ACTIONS = ['start', 'stop', 'pause', 'resume', 'cancel-all', 'kill', 'reset-halt'] as const;
+/** close-position: a stopped perp bot closes its own position (body: closePosition), reduce-only within the slippage bound. */
+export const BOT_ACTIONS = ['start', 'stop', 'pause', 'resume', 'cancel-all', 'kill', 'reset-halt', 'close-position'] as const;
 export type BotAction = (typeof BOT_ACTIONS)[number];
 
 /** Largest slippage bound a stop may close a position with (percent through the best opposite price). */
@@ -399,9 +441,39 @@ export interface ClosePositionInput {
 /** Body of POST /api/bots/:id/actions/:action (every field optional). */
 export interface BotActionInput {
   readonly reason?: string;
-  /** Stop only, perp bots only: after cancelling, close the position. Omitted: cancel orders only. */
+  /** Perp bots only. stop: after cancelling, close the position (omitted: cancel orders only); close-position: required. */
   readonly closePosition?: ClosePositionInput;
 }
+
+/** Venues whose public market streams a paper account can trade on (no keys). */
+export const PAPER_FEED_VENUES = ['asterdex', 'ccxt'] as const;
+
+/**
+ * A paper account on a live market: the venue's public streams feed the simulated exchange,
+ * which fills the account's orders through its queue model. Orders never leave the process.
+ */
+export const accountFeedSchema = z
+  .object({
+    venue: z.enum(PAPER_FEED_VENUES).meta({ description: 'Whose public market data the paper account trades on: Asterdex, or any exchange ccxt supports.' }),
+    exchange: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9_]{2,40}$/, 'a ccxt exchange id such as binance or okx')
+      .optional()
+      .meta({ description: 'ccxt only: the exchange id, e.g. binance, okx, bybit.' }),
+    balances: z
+      .record(z.string().trim().regex(/^[A-Za-z0-9]{1,20}$/, 'an asset such as USDT or BTC'), decimalString('Starting amount of the asset.', { positive: true }))
+      .default({ USDT: '10000' })
+      .meta({ description: 'What the paper account starts with, per asset (e.g. USDT 10000, BTC 0.2). Used once, when the account first trades.' }),
+  })
+  .superRefine((feed, ctx) => {
+    if (feed.venue === 'ccxt' && feed.exchange === undefined) ctx.addIssue({ code: 'custom', path: ['exchange'], message: 'name the ccxt exchange, e.g. binance' });
+    if (feed.venue !== 'ccxt' && feed.exchange !== undefined) ctx.addIssue({ code: 'custom', path: ['exchange'], message: 'only ccxt feeds name an exchange; leave it out' });
+    if (Object.keys(feed.balances).length === 0) ctx.addIssue({ code: 'custom', path: ['balances'], message: 'give at least one starting balance, e.g. USDT 10000' });
+  })
+  .meta({ description: 'Paper accounts only: trade on the simulated exchange fed by this venue\'s live public market data (no keys, no orders sent).' });
+export type AccountFeed = z.output<typeof accountFeedSchema>;
 
 export const accountInputSchema = z.object({
   name: z.string().trim().min(1, 'give the account a name').max(64),
@@ -417,6 +489,7 @@ export const accountInputSchema = z.object({
       description:
         'Asterdex only: which API the key belongs to. "v3": API wallet (user + signer + signerPrivateKey), recommended. "v1": HMAC key (apiKey + apiSecret), existing keys only. Omitted: inferred from the credentials given (or kept).',
     }),
+  feed: accountFeedSchema.optional(),
 });
 export type AccountInput = z.input<typeof accountInputSchema>;
 

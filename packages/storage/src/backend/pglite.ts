@@ -10,6 +10,7 @@ import { migrate } from 'drizzle-orm/pglite/migrator';
 import * as schema from '../schema.ts';
 import { acquireDirLock } from './dir-lock.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
+import { NOTIFY_EACH_SQL, Subscribers } from './notify.ts';
 import type { Backend, Db } from './types.ts';
 
 export const MEMORY = 'memory://';
@@ -39,10 +40,20 @@ export async function openPglite(options: PgliteOptions): Promise<Backend> {
   }
   let db = drizzle({ client, schema }) as unknown as Db;
   let closing = false;
+  const subs = new Subscribers();
+  /** channel → the LISTEN on the current instance (its promise resolves to PGlite's unlisten). */
+  const listening = new Map<string, Promise<() => Promise<void>>>();
+  const deliverer = (channel: string) => (payload: string) =>
+    subs.deliver(channel, payload, (error) => backend.logger?.error({ reason: String(error) }, 'a notification listener threw'));
   const reopen = async () => {
     if (!client.closed) await client.close().catch(() => undefined);
     client = await create();
     db = drizzle({ client, schema }) as unknown as Db;
+    // the new instance knows no LISTEN: register every channel again, then let callers catch up
+    listening.clear();
+    for (const channel of subs.channels()) listening.set(channel, client.listen(channel, deliverer(channel)));
+    await Promise.all(listening.values());
+    subs.reconnected((error) => backend.logger?.error({ reason: String(error) }, 'a notification listener threw'));
   };
 
   const backend: Backend = {
@@ -66,6 +77,32 @@ export async function openPglite(options: PgliteOptions): Promise<Backend> {
         await reopen();
         await client.query('select 1');
       }
+    },
+    async notify(channel, payloads) {
+      // one statement: delivered in this order, at its commit
+      await client.query(NOTIFY_EACH_SQL, [channel, payloads]);
+    },
+    async listen(channel, onMessage, onReconnect) {
+      const sub = { onMessage, onReconnect };
+      if (subs.add(channel, sub)) {
+        const registered = client.listen(channel, deliverer(channel));
+        listening.set(channel, registered);
+        try {
+          await registered;
+        } catch (error) {
+          subs.remove(channel, sub);
+          listening.delete(channel);
+          throw error;
+        }
+      } else {
+        await listening.get(channel);
+      }
+      return async () => {
+        if (!subs.remove(channel, sub)) return;
+        const registered = listening.get(channel);
+        listening.delete(channel);
+        if (registered !== undefined && !client.closed) await (await registered.catch(() => undefined))?.().catch(() => undefined);
+      };
     },
     async close() {
       closing = true;

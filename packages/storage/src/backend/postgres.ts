@@ -6,7 +6,18 @@ import pg from 'pg';
 import { redactUrl } from '../logger.ts';
 import * as schema from '../schema.ts';
 import { MIGRATIONS_FOLDER } from './migrations.ts';
+import { NOTIFY_EACH_SQL } from './notify.ts';
+import { PgListener } from './pg-listener.ts';
 import type { Backend, Db } from './types.ts';
+
+/**
+ * A transaction left open longer than this between two statements is ended by the server. A
+ * runner process that freezes (SIGSTOP, a paused VM) in the middle of a journal transaction
+ * holds its bots' lease rows FOR SHARE, and claims skip locked rows: without this the bots could
+ * not be taken over until the frozen process woke. Half the default lease TTL (10 s), so the
+ * locks are gone before the leases expire.
+ */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 5_000;
 
 /** Serialises migrations when several processes start against one database. */
 const MIGRATION_LOCK = 7_316_001;
@@ -15,6 +26,8 @@ export interface PostgresOptions {
   readonly url: string;
   readonly poolSize?: number;
   readonly connectTimeoutMs?: number;
+  /** Default IDLE_IN_TRANSACTION_TIMEOUT_MS. */
+  readonly idleInTransactionTimeoutMs?: number;
   /** Where the migration files are (default: the shipped drizzle/ folder). */
   readonly migrationsFolder?: string;
 }
@@ -25,9 +38,13 @@ export function openPostgres(options: PostgresOptions): Backend {
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     idleTimeoutMillis: 30_000,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS,
     application_name: 'mm-engine',
   });
   const db = drizzle({ client: pool, schema }) as unknown as Db;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+  // created on the first listen: storage without listeners opens no extra connection
+  let listener: PgListener | undefined;
   const backend: Backend = {
     kind: 'postgres',
     location: redactUrl(options.url),
@@ -46,7 +63,16 @@ export function openPostgres(options: PostgresOptions): Backend {
     async ping() {
       await pool.query('select 1');
     },
+    async notify(channel, payloads) {
+      // one statement: delivered in this order, at its commit
+      await pool.query(NOTIFY_EACH_SQL, [channel, payloads]);
+    },
+    listen(channel, onMessage, onReconnect) {
+      listener ??= new PgListener(options.url, connectTimeoutMs, () => backend.logger);
+      return listener.listen(channel, { onMessage, onReconnect });
+    },
     async close() {
+      await listener?.close();
       await pool.end();
     },
   };

@@ -1,6 +1,7 @@
 // What the rest of storage needs from a database, whichever engine runs it.
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { StorageLogger } from '../logger.ts';
 import type * as schema from '../schema.ts';
 
 export type Schema = typeof schema;
@@ -22,6 +23,15 @@ export interface Backend {
   /** A round trip to the database; reopens an embedded database that was closed under us. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** pg_notify(channel, payload) for each payload, in order, in one statement; arguments are checked by storage. */
+  notify(channel: string, payloads: readonly string[]): Promise<void>;
+  /**
+   * LISTENs on a channel until the returned function is called. onReconnect runs after the
+   * listening connection was lost and is back (notifications in between are lost: poll).
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+  /** Where the backend reports listener trouble (storage sets it). */
+  logger?: StorageLogger | undefined;
   /** Called by the pool when an idle connection dies; storage turns it into a health probe. */
   onConnectionError?: ((error: unknown) => void) | undefined;
 }

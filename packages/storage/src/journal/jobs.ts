@@ -29,8 +29,9 @@ export const HOUR_MS = 3_600_000;
 /** Rows per INSERT statement. */
 const STATEMENT_ROWS = 50;
 
-export function fillKey(venue: string, symbol: string, tradeId: string): string {
-  return `${venue}\u0000${symbol}\u0000${tradeId}`;
+/** A fill is one side of a venue trade: the trade id and the order it filled. */
+export function fillKey(venue: string, symbol: string, tradeId: string, clientOrderId: string): string {
+  return `${venue}\u0000${symbol}\u0000${tradeId}\u0000${clientOrderId}`;
 }
 
 /**
@@ -122,9 +123,9 @@ export async function writeJobs(tx: Tx, jobs: readonly Job[], venues: ReadonlyMa
       const inserted = await tx
         .insert(fills)
         .values(rows)
-        .onConflictDoNothing({ target: [fills.venue, fills.symbol, fills.tradeId] })
-        .returning({ venue: fills.venue, symbol: fills.symbol, tradeId: fills.tradeId });
-      for (const r of inserted) fresh.add(fillKey(r.venue, r.symbol, r.tradeId));
+        .onConflictDoNothing({ target: [fills.venue, fills.symbol, fills.tradeId, fills.clientOrderId] })
+        .returning({ venue: fills.venue, symbol: fills.symbol, tradeId: fills.tradeId, clientOrderId: fills.clientOrderId });
+      for (const r of inserted) fresh.add(fillKey(r.venue, r.symbol, r.tradeId, r.clientOrderId));
     });
     const hourly = hourlyDeltas([...fillRows.entries()].filter(([key]) => fresh.has(key)).map(([, row]) => row));
     if (hourly.length > 0) {

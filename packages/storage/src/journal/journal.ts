@@ -17,6 +17,8 @@ import { EVENT_LEVELS, eventRow, fillFrom, fillRow, orderRecordFrom, orderRow, r
 import type { EventInput, EventLevel, InstrumentGrid, InstrumentResolver, OrderTag, RiskEventInput, StatsInput } from '../rows.ts';
 import { botStats, bots, fills, orders } from '../schema.ts';
 import type { LedgerRepo } from '../repos/ledger.ts';
+import { fencedBots } from './fence.ts';
+import type { JournalFence } from './fence.ts';
 import { fillKey } from './jobs.ts';
 import type { FillWaiter } from './jobs.ts';
 import type { BotDirectory } from './directory.ts';
@@ -64,6 +66,16 @@ export class StorageJournal implements BotJournal {
     this.resolver = resolver;
   }
 
+  /**
+   * Epoch fencing for a runner (undefined: none, as in backtests). Every queued batch and every
+   * recordIntent first checks, in its own transaction and FOR SHARE, that this runner still
+   * holds each bot's lease at fence.epochOf(botId); the writes of other bots are dropped
+   * (recordIntent throws LEASE_LOST, a dropped fill's caller gets LEASE_LOST).
+   */
+  setFence(fence?: JournalFence): void {
+    this.queue.fence = fence;
+  }
+
   /** Jobs waiting to be written. */
   get pending(): number {
     return this.queue.size;
@@ -76,10 +88,24 @@ export class StorageJournal implements BotJournal {
     if (this.ctx.health.state === 'degraded') {
       throw unavailableError(`order ${order.clientOrderId} not recorded, so it must not be sent`, this.ctx.health.lastError);
     }
+    const fence = this.queue.fence;
     const write = this.ctx.run('record order intent', async (db) => {
       const venue = await this.directory.venueOf(db, botId);
+      const row = orderRow(botId, venue, order, tag, this.instrument(botId, order.symbol));
       // DO NOTHING: if a later update of this order got there first (after a timeout here), it wins
-      await db.insert(orders).values(orderRow(botId, venue, order, tag, this.instrument(botId, order.symbol))).onConflictDoNothing();
+      if (fence === undefined) {
+        await db.insert(orders).values(row).onConflictDoNothing();
+        return;
+      }
+      await db.transaction(async (tx) => {
+        if ((await fencedBots(tx, fence, [botId])).size > 0) {
+          this.ctx.logger.warn({ botId, runnerId: fence.runnerId, epoch: fence.epochOf(botId), clientOrderId: order.clientOrderId }, 'an order intent of a bot this runner no longer holds was refused');
+          throw new EngineError('LEASE_LOST', `order ${order.clientOrderId} of bot ${botId} not recorded, so it must not be sent: runner ${fence.runnerId} no longer holds the bot at epoch ${fence.epochOf(botId) ?? '(none)'}`, {
+            details: { botId, clientOrderId: order.clientOrderId },
+          });
+        }
+        await tx.insert(orders).values(row).onConflictDoNothing();
+      });
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -108,7 +134,7 @@ export class StorageJournal implements BotJournal {
     const row = fillRow(botId, venue, fill, tag, this.instrument(botId, fill.symbol), reference);
     return new Promise<boolean>((resolve, reject) => {
       const waiter: FillWaiter = { settled: false, resolve, reject };
-      this.queue.push({ kind: 'fill', botId, key: fillKey(venue, fill.symbol, fill.tradeId), row, waiter });
+      this.queue.push({ kind: 'fill', botId, key: fillKey(venue, fill.symbol, fill.tradeId, fill.clientOrderId), row, waiter });
       if (this.ctx.health.state === 'degraded') {
         waiter.settled = true;
         reject(unavailableError(`fill ${fill.tradeId} is queued and will be written when the database returns`, this.ctx.health.lastError));

@@ -5,11 +5,13 @@
 // When the database is unreachable the batch stays at the head of the queue and is retried with
 // back-off; nothing is dropped while the process lives. When a row itself is bad (a constraint
 // the retry cannot fix), the batch is replayed one job at a time so only that row is refused.
-import type { EngineError } from '@mm/core';
+import { EngineError } from '@mm/core';
 import type { StorageContext } from '../context.ts';
 import { isUnavailable, rootMessage, toStorageError, unavailableError } from '../errors.ts';
 import { unknownBot } from './directory.ts';
 import type { BotDirectory } from './directory.ts';
+import { describeKinds, fencedBots } from './fence.ts';
+import type { JournalFence } from './fence.ts';
 import { writeJobs } from './jobs.ts';
 import type { Job } from './jobs.ts';
 
@@ -26,6 +28,13 @@ export interface WriteQueueOptions {
 }
 
 type Outcome = 'written' | 'unavailable';
+
+interface Committed {
+  /** Keys of the fills that were new. */
+  readonly fresh: Set<string>;
+  /** Bots whose jobs the fence dropped. */
+  readonly fenced: Set<string>;
+}
 
 export class WriteQueue {
   private jobs: Job[] = [];
@@ -45,6 +54,8 @@ export class WriteQueue {
   private readonly maxQueuedStats: number;
   /** Transactions committed; tests read it to see that a burst went out in batches. */
   batchesWritten = 0;
+  /** Set by StorageJournal.setFence: jobs of bots this runner no longer holds are dropped. */
+  fence: JournalFence | undefined;
 
   constructor(
     private readonly ctx: StorageContext,
@@ -164,12 +175,13 @@ export class WriteQueue {
   private async writeBatch(batch: Job[]): Promise<Outcome> {
     try {
       const venues = await this.venuesFor(batch);
-      const fresh = await this.ctx.db.transaction((tx) => writeJobs(tx, batch.filter((j) => j.kind !== 'order' || venues.has(j.botId)), venues));
+      const { fresh, fenced } = await this.commit(batch, venues);
       this.ctx.health.succeeded();
       this.batchesWritten++;
       this.retryDelay = this.retryBaseMs;
       this.jobs.splice(0, batch.length);
-      for (const job of batch) this.settle(job, fresh);
+      for (const job of batch) this.settleOrFence(job, fresh, fenced);
+      this.reportFenced(batch, fenced);
       return 'written';
     } catch (error) {
       if (isUnavailable(error)) return this.unavailable(error);
@@ -180,21 +192,71 @@ export class WriteQueue {
   /** Replays a failed batch job by job, refusing only the jobs that fail on their own. */
   private async isolate(batch: Job[], batchError: unknown): Promise<Outcome> {
     this.ctx.logger.warn({ jobs: batch.length, reason: rootMessage(batchError) }, 'a queued batch failed; writing its jobs one by one to find the bad one');
-    for (const job of batch) {
+    const fencedAll = new Set<string>();
+    const done: Job[] = [];
+    try {
+      for (const job of batch) {
+        try {
+          const venues = await this.venuesFor([job]);
+          const { fresh, fenced } = await this.commit([job], venues);
+          this.ctx.health.succeeded();
+          this.batchesWritten++;
+          this.jobs.shift();
+          done.push(job);
+          this.settleOrFence(job, fresh, fenced);
+          for (const id of fenced) fencedAll.add(id);
+        } catch (error) {
+          if (isUnavailable(error)) return this.unavailable(error);
+          this.jobs.shift();
+          this.refuse(job, error);
+        }
+      }
+      return 'written';
+    } finally {
+      this.reportFenced(done, fencedAll);
+    }
+  }
+
+  /** One transaction: the fence check first (lease rows FOR SHARE), then the jobs it lets through. */
+  private commit(jobs: readonly Job[], venues: ReadonlyMap<string, string>): Promise<Committed> {
+    const fence = this.fence;
+    return this.ctx.db.transaction(async (tx) => {
+      const botIds = jobs.flatMap((j) => (j.botId === undefined ? [] : [j.botId]));
+      const fenced = fence === undefined || botIds.length === 0 ? new Set<string>() : await fencedBots(tx, fence, botIds);
+      const allowed = jobs.filter((j) => (j.botId === undefined || !fenced.has(j.botId)) && (j.kind !== 'order' || venues.has(j.botId)));
+      return { fresh: await writeJobs(tx, allowed, venues), fenced };
+    });
+  }
+
+  private settleOrFence(job: Job, fresh: Set<string>, fenced: ReadonlySet<string>): void {
+    if (job.botId === undefined || !fenced.has(job.botId)) return this.settle(job, fresh);
+    if (job.kind === 'event') this.queuedEvents--;
+    else if (job.kind === 'stats') this.queuedStats--;
+    else if (job.kind === 'fill' && job.waiter !== undefined && !job.waiter.settled) {
+      job.waiter.settled = true;
+      job.waiter.reject(
+        new EngineError('LEASE_LOST', `fill ${job.row.tradeId} of bot ${job.botId} was not recorded: runner ${this.fence?.runnerId ?? '?'} no longer holds the bot at its epoch`, {
+          details: { botId: job.botId, tradeId: job.row.tradeId },
+        }),
+      );
+    }
+  }
+
+  /** Once per fenced bot: a warning and the fence's refused(). */
+  private reportFenced(batch: readonly Job[], fenced: ReadonlySet<string>): void {
+    const fence = this.fence;
+    for (const botId of fenced) {
+      const what = describeKinds(batch.filter((j) => j.botId === botId).map((j) => j.kind));
+      this.ctx.logger.warn(
+        { botId, runnerId: fence?.runnerId, epoch: fence?.epochOf(botId), what },
+        'writes of a bot this runner no longer holds (lease lost or taken over) were dropped',
+      );
       try {
-        const venues = await this.venuesFor([job]);
-        const fresh = await this.ctx.db.transaction((tx) => writeJobs(tx, job.kind === 'order' && !venues.has(job.botId) ? [] : [job], venues));
-        this.ctx.health.succeeded();
-        this.batchesWritten++;
-        this.jobs.shift();
-        this.settle(job, fresh);
+        fence?.refused(botId, what);
       } catch (error) {
-        if (isUnavailable(error)) return this.unavailable(error);
-        this.jobs.shift();
-        this.refuse(job, error);
+        this.ctx.logger.error({ botId, reason: rootMessage(error) }, 'the fence refused() callback threw');
       }
     }
-    return 'written';
   }
 
   /** Venues of the batch's order jobs; orders of unknown bots are refused here. */

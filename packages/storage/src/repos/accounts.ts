@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { asc, count, eq } from 'drizzle-orm';
 import { EngineError } from '@mm/core';
+import type { AccountFeed } from '@mm/core';
 import type { StorageContext } from '../context.ts';
 import { credentialsHint, openCredentials, sealCredentials, validateCredentials } from '../crypto/credentials.ts';
 import type { Credentials } from '../crypto/credentials.ts';
@@ -17,6 +18,8 @@ export interface Account {
   readonly market: Market;
   readonly live: boolean;
   readonly baseUrls: Readonly<Record<string, string>>;
+  /** A paper account on live market data: whose public streams feed it (set once, at creation). */
+  readonly feed: AccountFeed | undefined;
   readonly hasCredentials: boolean;
   /** e.g. "apiKey ****a1b2 (+ secret)"; never enough to use. */
   readonly credentialsHint: string | undefined;
@@ -32,6 +35,7 @@ export interface NewAccount {
   readonly market: Market;
   readonly live?: boolean;
   readonly baseUrls?: Readonly<Record<string, string>>;
+  readonly feed?: AccountFeed;
   readonly credentials?: Credentials;
 }
 
@@ -53,6 +57,7 @@ const publicColumns = {
   market: venueAccounts.market,
   live: venueAccounts.live,
   baseUrls: venueAccounts.baseUrls,
+  feed: venueAccounts.feed,
   credentialsHint: venueAccounts.credentialsHint,
   createdAt: venueAccounts.createdAt,
   updatedAt: venueAccounts.updatedAt,
@@ -68,6 +73,7 @@ function toAccount(row: PublicRow): Account {
     market: row.market as Market,
     live: row.live,
     baseUrls: row.baseUrls,
+    feed: row.feed ?? undefined,
     hasCredentials: row.credentialsHint !== null,
     credentialsHint: row.credentialsHint ?? undefined,
     createdAt: row.createdAt.getTime(),
@@ -111,6 +117,7 @@ export class AccountsRepo {
             market: input.market,
             live: input.live ?? false,
             baseUrls: { ...input.baseUrls },
+            feed: input.feed ?? null,
             credentialsEnc: input.credentials === undefined ? null : sealCredentials(this.ctx.masterKey, id, input.credentials),
             credentialsHint: input.credentials === undefined ? null : credentialsHint(input.credentials),
             createdAt: now,

@@ -168,11 +168,10 @@ export class LedgerRepo {
     return this.ctx.tx('take account baseline', async (tx) => {
       const [existing] = await tx.select().from(accountBaselines).where(eq(accountBaselines.accountId, accountId));
       if (existing !== undefined) return { ...existing, at: existing.at.getTime() };
-      const [[f], [a], [c]] = await Promise.all([
-        tx.select({ id: max(fills.id) }).from(fills),
-        tx.select({ id: max(accountFills.id) }).from(accountFills),
-        tx.select({ id: max(cashFlows.id) }).from(cashFlows),
-      ]);
+      // one after another: a transaction is one connection, which runs one query at a time
+      const [f] = await tx.select({ id: max(fills.id) }).from(fills);
+      const [a] = await tx.select({ id: max(accountFills.id) }).from(accountFills);
+      const [c] = await tx.select({ id: max(cashFlows.id) }).from(cashFlows);
       const row = { accountId, at: new Date(at), holdings, afterFillId: Number(f?.id ?? 0), afterAccountFillId: Number(a?.id ?? 0), afterFlowId: Number(c?.id ?? 0) };
       await tx.insert(accountBaselines).values(row).onConflictDoNothing();
       return { ...row, at };
