@@ -1,0 +1,44 @@
+// The NOTIFY channels between runners and the control plane, and the bot-event payload.
+import type { BotEvents } from '@mm/engine';
+import { CHANNEL_BOT_EVENTS, CHANNEL_COMMAND, CHANNEL_COMMAND_DONE, CHANNEL_LEASE } from '@mm/storage';
+import { decode, encode } from './wire.ts';
+
+/** The channels storage's fleet repository notifies on, by what they carry. */
+export const CHANNELS = {
+  /** A command waits for the bot's holder (payload: bot id; enqueueCommand sends it). */
+  command: CHANNEL_COMMAND,
+  /** A command was carried out (payload: command id; completeCommand sends it). */
+  commandDone: CHANNEL_COMMAND_DONE,
+  /** A bot event from its runner (payload: BotEventMessage). */
+  botEvents: CHANNEL_BOT_EVENTS,
+  /** A bot is free to claim now rather than at the next cycle (payload: bot id; releaseLease sends it). */
+  lease: CHANNEL_LEASE,
+} as const;
+
+export type BotTopic = keyof BotEvents;
+
+export interface BotEventMessage<T extends BotTopic = BotTopic> {
+  /** The runner that sent it. */
+  readonly r: string;
+  readonly t: T;
+  readonly p: BotEvents[T];
+}
+
+/** PostgreSQL refuses NOTIFY payloads of 8000 bytes and more. */
+const MAX_PAYLOAD = 7_900;
+
+export function encodeBotEvent<T extends BotTopic>(runnerId: string, topic: T, payload: BotEvents[T]): string {
+  const text = encode({ r: runnerId, t: topic, p: payload });
+  if (Buffer.byteLength(text) <= MAX_PAYLOAD) return text;
+  // only a log line's details can grow without bound; the line itself stays
+  if (topic === 'log') {
+    const { details: _details, ...rest } = payload as BotEvents['log'];
+    const message = rest.message.length > 2_000 ? `${rest.message.slice(0, 2_000)}…` : rest.message;
+    return encode({ r: runnerId, t: topic, p: { ...rest, message } });
+  }
+  return text;
+}
+
+export function decodeBotEvent(text: string): BotEventMessage {
+  return decode<BotEventMessage>(text);
+}
