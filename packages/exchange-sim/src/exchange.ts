@@ -72,6 +72,12 @@ export interface SimExchangeOptions {
   readonly fundingIntervalMs?: number;
   /** Closed orders remembered per tracked account for queryOrder. */
   readonly historyLimit?: number;
+  /**
+   * Closed orders and fills older than this are forgotten as new ones arrive (default: kept up
+   * to historyLimit whatever their age). A long-running paper venue sets it, so its memory stops
+   * growing once the window is full instead of after historyLimit orders and 2 × historyLimit fills.
+   */
+  readonly historyMaxAgeMs?: number;
   readonly defaultLeverage?: number;
 }
 
@@ -155,6 +161,7 @@ export class SimExchange {
   private readonly maintenanceRate: Fixed;
   private readonly maxOpenOrders: number;
   private readonly historyLimit: number;
+  private readonly historyMaxAgeMs: number | undefined;
   private readonly defaultLeverage: number;
   private readonly recordTrades: boolean;
   private orderSeq = 0;
@@ -177,6 +184,7 @@ export class SimExchange {
     this.maintenanceRate = options.maintenanceRate ?? fx.parse('0.005');
     this.maxOpenOrders = options.maxOpenOrdersPerAccount ?? 200;
     this.historyLimit = options.historyLimit ?? 20_000;
+    this.historyMaxAgeMs = options.historyMaxAgeMs;
     this.defaultLeverage = options.defaultLeverage ?? 5;
     this.recordTrades = options.recordTrades ?? false;
     for (const def of options.instruments) this.addInstrument(def);
@@ -524,6 +532,66 @@ export class SimExchange {
     const venueOrder = this.toVenueOrder(order, statusOf(order));
     this.emitOrder(account, venueOrder);
     return { ok: true, order: venueOrder };
+  }
+
+  // ---------------------------------------------------------------- trades with liquidity outside the book (replay)
+
+  /**
+   * Fills up to `lots` of a resting order as maker, at its own price, against `counterparty`:
+   * a trade with liquidity that is not an order in this book (a recorded market, whose prints
+   * decide when our orders fill). Settled, counted and reported like any match. Returns the
+   * lots filled: 0 when the order is not open on `symbol`.
+   */
+  fillResting(name: string, symbol: string, clientOrderId: string, lots: number, counterparty: string): number {
+    const maker = this.account(name).open.get(clientOrderId);
+    if (maker === undefined || maker.symbol !== symbol || maker.level === undefined) return 0;
+    const fill = Math.min(Math.floor(lots), maker.qtyLots - maker.filledLots);
+    if (!(fill > 0)) return 0;
+    const takerAccount = this.account(counterparty);
+    const market = this.marketOf(symbol);
+    const now = this.clock.now();
+    const seq = ++this.orderSeq;
+    const taker: RestingOrder = {
+      seq,
+      venueOrderId: String(seq),
+      clientOrderId: `${counterparty}:${seq}`,
+      account: takerAccount.index,
+      symbol,
+      side: maker.side === 'buy' ? 'sell' : 'buy',
+      type: 'limit',
+      priceTicks: maker.priceTicks,
+      qtyLots: fill,
+      filledLots: fill,
+      timeInForce: 'IOC',
+      stpMode: 'none',
+      reduceOnly: false,
+      createdAt: now,
+      updatedAt: now,
+      locked: 0n,
+      level: undefined,
+      prev: undefined,
+      next: undefined,
+    };
+    // the same steps as a match in the engine, against this one maker
+    const side = market.book.sideOf(maker.side);
+    maker.filledLots += fill;
+    side.reduce(maker, fill);
+    market.book.sequence++;
+    const tradeNo = this.onTrade(market, maker, taker, maker.priceTicks, fill);
+    const makerFilled = maker.filledLots >= maker.qtyLots;
+    if (makerFilled) side.remove(maker);
+    this.afterTrade(market, maker, taker, maker.priceTicks, fill, makerFilled, tradeNo);
+    return fill;
+  }
+
+  /** Whether anyone listens to public trades (so a caller can skip building them). */
+  get hasPublicListeners(): boolean {
+    return this.publicListeners.size > 0;
+  }
+
+  /** Tells public listeners of a trade outside this book (a recorded market's print); nothing is settled. */
+  publishTrade(trade: PublicTrade): void {
+    for (const l of this.publicListeners) l.trade?.(trade);
   }
 
   /**
@@ -912,6 +980,13 @@ export class SimExchange {
     };
     history.fills.push(fill);
     if (history.fills.length > this.historyLimit * 2) history.fills.splice(0, history.fills.length - this.historyLimit);
+    if (this.historyMaxAgeMs !== undefined) {
+      // oldest first: each fill expires once, so the splice is paid once per fill
+      const cutoff = now - this.historyMaxAgeMs;
+      let expired = 0;
+      while (expired < history.fills.length && history.fills[expired]!.venueTime < cutoff) expired++;
+      if (expired > 0) history.fills.splice(0, expired);
+    }
     const listeners = account.listeners;
     if (listeners !== undefined && listeners.size > 0) {
       for (const l of listeners) l.fill?.(fill);
@@ -995,11 +1070,14 @@ export class SimExchange {
     const venueOrder = this.toVenueOrder(order, status, reason);
     history.orders.set(order.venueOrderId, venueOrder);
     history.clientIndex.set(order.clientOrderId, order.venueOrderId);
-    if (history.orders.size > this.historyLimit) {
-      const oldest = history.orders.keys().next().value as string;
-      const old = history.orders.get(oldest)!;
-      history.orders.delete(oldest);
-      if (history.clientIndex.get(old.clientOrderId) === oldest) history.clientIndex.delete(old.clientOrderId);
+    const cutoff = this.historyMaxAgeMs === undefined ? undefined : this.clock.now() - this.historyMaxAgeMs;
+    if (cutoff !== undefined || history.orders.size > this.historyLimit) {
+      // in the order they closed: the first entry is the oldest
+      for (const [oldest, old] of history.orders) {
+        if (history.orders.size <= this.historyLimit && (cutoff === undefined || old.updatedAt >= cutoff)) break;
+        history.orders.delete(oldest);
+        if (history.clientIndex.get(old.clientOrderId) === oldest) history.clientIndex.delete(old.clientOrderId);
+      }
     }
     this.emitOrder(account, venueOrder);
     return venueOrder;

@@ -8,3 +8,5 @@ export * from './price-path.ts';
 export * from './market.ts';
 export * from './world.ts';
 export * from './state.ts';
+export * from './replay/index.ts';
+export * from './venue-process.ts';

@@ -63,6 +63,13 @@ export interface SimVenueOptions {
   readonly bookIntervalMs?: number;
   /** How long a dropped stream stays down before it reconnects by itself. */
   readonly reconnectDelayMs?: number;
+  /** Whether the symbol has a book to publish now; a recorded market inside a data gap has none. */
+  readonly bookAvailable?: (symbol: string) => boolean;
+  /**
+   * Publish an unchanged book again after this long, as venues' partial-depth streams do (a
+   * quiet recorded market would otherwise look like a dead feed). Default: only changes.
+   */
+  readonly bookKeepaliveMs?: number;
 }
 
 export class SimVenue implements VenueAdapter {
@@ -95,10 +102,12 @@ export class SimVenue implements VenueAdapter {
   private readonly bookDepth: number;
   private readonly bookIntervalMs: number;
   private readonly reconnectDelayMs: number;
+  private readonly bookAvailable: ((symbol: string) => boolean) | undefined;
+  private readonly bookKeepaliveMs: number | undefined;
   private connected = false;
   private unlistenPrivate: (() => void) | undefined;
   private unlistenPublic: (() => void) | undefined;
-  private readonly marketSubs = new Map<string, { timer: TimerHandle; lastSequence: number }>();
+  private readonly marketSubs = new Map<string, { timer: TimerHandle; lastSequence: number; lastPublished: number }>();
   private readonly deadMan = new Map<string, TimerHandle>();
   private readonly down: Record<StreamName, boolean> = { market: false, private: false };
   private lastDue: Record<StreamName, number> = { market: 0, private: 0 };
@@ -116,6 +125,8 @@ export class SimVenue implements VenueAdapter {
     this.bookDepth = options.bookDepth ?? 20;
     this.bookIntervalMs = options.bookIntervalMs ?? 100;
     this.reconnectDelayMs = options.reconnectDelayMs ?? 500;
+    this.bookAvailable = options.bookAvailable;
+    this.bookKeepaliveMs = options.bookKeepaliveMs;
     this.accountKey = options.accountKey ?? `sim:${options.account}:${options.market}`;
     this.capabilities = {
       venue: 'sim',
@@ -221,6 +232,7 @@ export class SimVenue implements VenueAdapter {
     if (this.marketSubs.has(symbol)) return;
     const sub = {
       lastSequence: -1,
+      lastPublished: Number.NEGATIVE_INFINITY,
       timer: this.clock.setInterval(() => this.publishBook(symbol), this.bookIntervalMs, { pure: true }),
     };
     this.marketSubs.set(symbol, sub);
@@ -417,10 +429,12 @@ export class SimVenue implements VenueAdapter {
   private publishBook(symbol: string): void {
     const sub = this.marketSubs.get(symbol);
     if (sub === undefined || this.down.market) return;
+    if (this.bookAvailable !== undefined && !this.bookAvailable(symbol)) return;
     const book = this.exchange.book(symbol);
-    if (book.sequence === sub.lastSequence) return;
-    sub.lastSequence = book.sequence;
     const venueTime = this.clock.now();
+    if (book.sequence === sub.lastSequence && (this.bookKeepaliveMs === undefined || venueTime - sub.lastPublished < this.bookKeepaliveMs)) return;
+    sub.lastSequence = book.sequence;
+    sub.lastPublished = venueTime;
     const snapshot = {
       symbol,
       bids: book.bids.top(this.bookDepth),

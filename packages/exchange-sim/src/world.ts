@@ -43,6 +43,8 @@ export interface PaperWorldOptions {
   readonly reconnectDelayMs?: number;
   /** A saved state to continue from (accounts, orders, history, prices). */
   readonly restore?: PaperWorldState;
+  /** How long the venue remembers closed orders and fills (see SimExchangeOptions.historyMaxAgeMs). */
+  readonly historyMaxAgeMs?: number;
 }
 
 /** Two demo markets: a low-priced spot token and a perpetual, both with a lively simulated market. */
@@ -85,6 +87,7 @@ export class PaperWorld {
     this.exchange = new SimExchange({
       clock: options.clock,
       instruments: options.markets.map((m) => m.instrument),
+      ...(options.historyMaxAgeMs === undefined ? {} : { historyMaxAgeMs: options.historyMaxAgeMs }),
       ...(options.fees === undefined ? {} : { fees: { maker: fx.parse(options.fees.maker), taker: fx.parse(options.fees.taker) } }),
     });
     const resumeAt = options.restore?.fairPrices ?? {};

@@ -1,0 +1,1 @@
+export { writeZip } from './zip.ts';
