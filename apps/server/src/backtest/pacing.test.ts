@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { runBacktest } from './run.ts';
 import type { BacktestSpec } from './run.ts';
 
-const example = JSON.parse(readFileSync(new URL('../../../../examples/spot-backtest.json', import.meta.url), 'utf8')) as BacktestSpec;
+const example = JSON.parse(readFileSync(new URL('../../../../examples/synthetic-spot-backtest.json', import.meta.url), 'utf8')) as BacktestSpec;
 
 test('started at 18:00 with a 00:00–23:59 window: the day ends at the pro-rata target, no hour over the catch-up bound', async () => {
   const windows = [{ start: '00:00', end: '23:59' }];

@@ -9,7 +9,7 @@ import { fx } from '@mm/core';
 import { runBacktest } from './run.ts';
 import type { BacktestReport, BacktestSpec } from './run.ts';
 
-const spec = JSON.parse(readFileSync(new URL('../../../../examples/spot-backtest.json', import.meta.url), 'utf8')) as BacktestSpec;
+const spec = JSON.parse(readFileSync(new URL('../../../../examples/synthetic-spot-backtest.json', import.meta.url), 'utf8')) as BacktestSpec;
 const perpSpec = JSON.parse(readFileSync(new URL('../../../../examples/perp-backtest.json', import.meta.url), 'utf8')) as BacktestSpec;
 const EPS = fx.parse('0.00000001');
 
