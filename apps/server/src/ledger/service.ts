@@ -1,15 +1,17 @@
-// The ledger as the API serves it: every bot's figures (live from its engine while it runs,
-// rebuilt from storage when it does not), and per account the check that the bots plus the
+// The ledger as the API serves it: every bot's figures (its stored fills folded, valued at the
+// mark its runner last reported while it runs, at the last stored mark when it does not), and per account the check that the bots plus the
 // activity nobody's bot caused explain the account's own change since its baseline.
 import { CashFlows, fx, holdingsChange, ledgerDto } from '@mm/core';
 import type { AccountLedgerDto, BotLedger, BotStatsDto, Fixed, LedgerOverviewDto, LedgerSpec } from '@mm/core';
-import type { Bot, BotManager } from '@mm/engine';
 import type { AccountHoldingsJson, BotRecord, Storage } from '@mm/storage';
 import { statsDto } from '../bots/dto.ts';
-import type { VenueRegistry } from '../venues/registry.ts';
+import { LedgerTotals } from './totals.ts';
+import type { FleetView, LiveBotView, VenueRegistry } from '@mm/runner';
 
 /** A stopped bot's ledger is read from storage at most this often. */
 const STORED_TTL_MS = 5_000;
+/** A running bot's: its fills arrive all the time (a new fill event also drops the cache). */
+const LIVE_TTL_MS = 1_000;
 /** |difference| at or below this (in quote) is rounding, not a missing fill. */
 const TOLERANCE = fx.parse('0.00000001');
 
@@ -27,14 +29,17 @@ const ACTIVE = new Set(['SYNC_BALANCES', 'START_QUOTING', 'RUNNING', 'PAUSED', '
 
 export class LedgerService {
   private readonly stored = new Map<string, StoredView>();
+  private readonly live = new Map<string, { readonly at: number; readonly ledger: BotLedger }>();
 
   constructor(
     private readonly storage: Storage,
-    private readonly manager: BotManager,
+    private readonly fleet: FleetView,
     private readonly registry: VenueRegistry,
-  ) {}
+  ) {
+    fleet.events.on('fill', (e) => this.live.delete(e.botId));
+  }
 
-  /** Stats of a bot: the engine's while it has run in this process, else rebuilt from storage. */
+  /** Stats of a bot: its runner's while it runs, else rebuilt from storage. */
   async stats(record: BotRecord): Promise<BotStatsDto | undefined> {
     const bot = this.running(record.id);
     if (bot !== undefined) return statsDto(bot.stats());
@@ -44,20 +49,35 @@ export class LedgerService {
   /** The bot's ledger and the mark it is valued at, wherever it lives. */
   async ledgerOf(record: BotRecord): Promise<{ ledger: BotLedger; mark: Fixed | undefined } | undefined> {
     const bot = this.running(record.id);
-    if (bot !== undefined) return { ledger: bot.figures!, mark: bot.referencePrice };
+    if (bot !== undefined) {
+      const ledger = await this.liveLedger(record.id);
+      if (ledger !== undefined) return { ledger, mark: bot.referencePrice };
+    }
     const view = await this.storedView(record);
     return view === undefined ? undefined : { ledger: view.ledger, mark: view.mark };
   }
 
-  /** The engine's bot while it runs (its ledger is current); a stopped bot is read from storage. */
-  private running(botId: string): Bot | undefined {
-    const bot = this.manager.has(botId) ? this.manager.get(botId) : undefined;
-    return bot !== undefined && bot.figures !== undefined && bot.instrument !== undefined && ACTIVE.has(bot.state) ? bot : undefined;
+  /** The bot's live view while a runner runs it; a stopped bot is read from storage. */
+  private running(botId: string): LiveBotView | undefined {
+    const bot = this.fleet.has(botId) ? this.fleet.get(botId) : undefined;
+    return bot !== undefined && bot.instrument !== undefined && ACTIVE.has(bot.state) ? bot : undefined;
   }
 
-  /** Forget a cached stopped-bot view (after it was started or deleted). */
+  /** A running bot's ledger: its stored fills, folded (the runner's journal writes them within a moment). */
+  private async liveLedger(botId: string): Promise<BotLedger | undefined> {
+    const cached = this.live.get(botId);
+    if (cached !== undefined && Date.now() - cached.at < LIVE_TTL_MS) return cached.ledger;
+    const stored = await this.storage.ledger.storedSpec(botId);
+    if (stored === undefined) return undefined;
+    const ledger = await this.storage.ledger.load(botId, stored.symbol, stored.spec);
+    this.live.set(botId, { at: Date.now(), ledger });
+    return ledger;
+  }
+
+  /** Forget a bot's cached views (after it was started, stopped or deleted). */
   invalidate(botId: string): void {
     this.stored.delete(botId);
+    this.live.delete(botId);
   }
 
   /** Takes the account's baseline before its first bot trades (no-op when it has one). */
@@ -72,15 +92,7 @@ export class LedgerService {
     const byAccount = new Map<string, BotRecord[]>();
     for (const r of records) byAccount.set(r.accountId, [...(byAccount.get(r.accountId) ?? []), r]);
     const accounts: AccountLedgerDto[] = [];
-    const totals = new Map<string, { net: Fixed; realized: Fixed; unrealized: Fixed; fees: Fixed; funding: Fixed; netToday: Fixed; volumeToday: Fixed; volumeAllTime: Fixed; unattributed: Fixed }>();
-    const total = (quote: string) => {
-      let t = totals.get(quote);
-      if (t === undefined) {
-        t = { net: 0n, realized: 0n, unrealized: 0n, fees: 0n, funding: 0n, netToday: 0n, volumeToday: 0n, volumeAllTime: 0n, unattributed: 0n };
-        totals.set(quote, t);
-      }
-      return t;
-    };
+    const totals = new LedgerTotals();
     const now = Date.now();
     for (const [accountId, list] of byAccount) {
       const views = new Map<string, { ledger: BotLedger; mark: Fixed | undefined }>();
@@ -88,35 +100,15 @@ export class LedgerService {
         const v = await this.ledgerOf(r);
         if (v === undefined) continue;
         views.set(r.id, v);
-        const f = v.ledger.figures(v.mark, now);
-        const t = total(v.ledger.spec.quote);
-        t.net += f.net;
-        t.realized += f.realized;
-        t.unrealized += f.unrealized;
-        t.fees += f.fees;
-        t.funding += f.funding;
-        t.netToday += f.today.net ?? 0n;
-        t.volumeToday += f.today.maker + f.today.taker;
-        t.volumeAllTime += f.allTime.maker + f.allTime.taker;
+        totals.addBot(v.ledger.spec.quote, v.ledger.figures(v.mark, now));
       }
       const account = await this.reconcile(accountId, list, views);
       accounts.push(account);
-      if (account.quoteAsset !== '') total(account.quoteAsset).unattributed += fx.parse(account.unattributed.change);
+      if (account.quoteAsset !== '') totals.addUnattributed(account.quoteAsset, fx.parse(account.unattributed.change));
     }
     return {
       accounts,
-      totals: [...totals].map(([quoteAsset, t]) => ({
-        quoteAsset,
-        net: f8(t.net),
-        realized: f8(t.realized),
-        unrealized: f8(t.unrealized),
-        fees: f8(t.fees),
-        funding: f8(t.funding),
-        netToday: f8(t.netToday),
-        volumeToday: f8(t.volumeToday),
-        volumeAllTime: f8(t.volumeAllTime),
-        unattributed: f8(t.unattributed),
-      })),
+      totals: totals.dto(),
     };
   }
 
