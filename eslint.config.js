@@ -1,15 +1,16 @@
 // Lint rules, including the dependency direction of DESIGN.md:
 //   core ← exchange ← exchange-*;  core ← pricing, strategy, risk ← engine ← apps/server
+//   core ← market-data ← exchange-sim (recorded markets), apps/server (recorder, importers)
 // A strategy or risk module can never import a venue package.
 import tseslint from 'typescript-eslint';
 
-const ALL = ['core', 'exchange', 'exchange-sim', 'exchange-asterdex', 'exchange-bitmart', 'exchange-ccxt', 'pricing', 'strategy', 'risk', 'engine', 'storage', 'notify'];
+const ALL = ['core', 'exchange', 'exchange-sim', 'exchange-asterdex', 'exchange-bitmart', 'exchange-ccxt', 'pricing', 'strategy', 'risk', 'engine', 'storage', 'notify', 'market-data'];
 
 /** Which workspace packages each package may import. */
 const ALLOWED = {
   core: [],
   exchange: ['core'],
-  'exchange-sim': ['core', 'exchange'],
+  'exchange-sim': ['core', 'exchange', 'market-data'],
   'exchange-asterdex': ['core', 'exchange'],
   'exchange-bitmart': ['core', 'exchange'],
   'exchange-ccxt': ['core', 'exchange'],
@@ -19,6 +20,7 @@ const ALLOWED = {
   engine: ['core', 'exchange', 'pricing', 'strategy', 'risk'],
   storage: ['core'],
   notify: ['core'],
+  'market-data': ['core'],
 };
 
 function importRule(allowed, why) {

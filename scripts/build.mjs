@@ -8,6 +8,7 @@
 //                         (they ship TypeScript sources, which plain node cannot run); third-party
 //                         packages stay external and come from `npm ci --omit=dev`.
 //   dist/server/drizzle/  the migrations; storage looks for them next to the bundle.
+//   dist/runner/main.js   a runner process (apps/runner; RUNNERS=external), with its drizzle/ too.
 // Run it with `npm start:prod` (node dist/server/main.js, NODE_ENV=production, no tsx).
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -52,30 +53,36 @@ const thirdPartyExternal = {
     b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || args.path.startsWith('@mm/') ? undefined : { path: args.path, external: true }));
   },
 };
-const result = await build({
-  absWorkingDir: root,
-  entryPoints: {
-    main: 'apps/server/src/main.ts',
-    migrate: 'apps/server/src/cli/migrate-main.ts',
-    'rotate-secret': 'apps/server/src/cli/rotate-secret-main.ts',
-  },
-  outdir: join(dist, 'server'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20.19',
-  sourcemap: 'linked',
-  metafile: true,
-  logLevel: 'warning',
-  plugins: [thirdPartyExternal],
-});
+const bundle = (entryPoints, outdir) =>
+  build({
+    absWorkingDir: root,
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20.19',
+    sourcemap: 'linked',
+    // stack traces still point into the TypeScript sources; start:prod's --enable-source-maps keeps
+    // the whole map in memory, and without the sources' text inside it that costs ~12 MB less RSS
+    sourcesContent: false,
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [thirdPartyExternal],
+  });
+const result = await bundle(
+  { main: 'apps/server/src/main.ts', migrate: 'apps/server/src/cli/migrate-main.ts', 'rotate-secret': 'apps/server/src/cli/rotate-secret-main.ts' },
+  join(dist, 'server'),
+);
+console.log('== runner bundle (dist/runner)');
+const runnerResult = await bundle({ main: 'apps/runner/src/main.ts' }, join(dist, 'runner'));
 
 // 3. every external package must be a runtime dependency of some workspace, or `npm ci --omit=dev`
 //    would not install it and the server would fail at start-up in production, not here
 const builtins = new Set(builtinModules);
 const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 const externals = new Set();
-for (const output of Object.values(result.metafile.outputs)) {
+for (const output of [...Object.values(result.metafile.outputs), ...Object.values(runnerResult.metafile.outputs)]) {
   for (const imp of output.imports) {
     if (!imp.external || imp.path.startsWith('node:') || builtins.has(imp.path)) continue;
     externals.add(packageName(imp.path));
@@ -93,5 +100,6 @@ if (undeclared.length > 0) {
 
 // 4. the migrations, next to the bundle
 cpSync(at('packages/storage/drizzle'), join(dist, 'server', 'drizzle'), { recursive: true });
+cpSync(at('packages/storage/drizzle'), join(dist, 'runner', 'drizzle'), { recursive: true });
 writeFileSync(join(dist, 'server', 'externals.json'), `${JSON.stringify([...externals].sort(), null, 2)}\n`);
 console.log(`built dist/server (${Object.keys(result.metafile.outputs).filter((o) => o.endsWith('.js')).length} entry points; external packages: ${[...externals].sort().join(', ')})`);

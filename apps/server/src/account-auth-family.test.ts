@@ -9,7 +9,8 @@ import type { AsterAdapterBase } from '@mm/exchange-asterdex';
 import { ASTER_PERP, AsterMockServer, MOCK_ACCOUNT, MOCK_V3_KEY } from '@mm/exchange-asterdex/test-support';
 import { startTestServer } from '../test-support/app.ts';
 import type { TestServer } from '../test-support/app.ts';
-import { VenueRegistry } from './venues/registry.ts';
+import { VenueRegistry } from '@mm/runner';
+import { LocalPaperVenues } from './venues/paper-venues.ts';
 
 let s: TestServer;
 let mock: AsterMockServer;
@@ -30,7 +31,7 @@ const fieldsOf = (body: unknown) => Object.fromEntries((body as FieldList).error
 
 /** The account's adapter, built by a registry over the server's storage as the bots' registry builds it. */
 async function adapterOf(accountId: string): Promise<AsterAdapterBase> {
-  const registry = new VenueRegistry(s.app.storage, s.app.world, new LiveClock());
+  const registry = new VenueRegistry(s.app.storage, new LocalPaperVenues(s.app.world), new LiveClock());
   try {
     const adapter = (await registry.forAccount(accountId)) as unknown as AsterAdapterBase;
     return adapter;

@@ -1,6 +1,8 @@
-// The composition root: storage, the paper world, venues, the bot manager, the HTTP API, the
+// The composition root: storage, the paper world, venues, the fleet (the bots' runners as the
+// control plane sees them), the embedded runner unless runners are external, the HTTP API, the
 // dashboard stream and the static dashboard, wired together. `createApp` builds everything and
-// `listen` serves it; `close` stops bots (cancelling their orders), flushes storage and exits.
+// `listen` serves it; `close` hands the embedded runner's bots over (cancelling their orders),
+// flushes storage and exits.
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,8 +11,9 @@ import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
 import { LiveClock, botConfigSchema } from '@mm/core';
-import { BotManager } from '@mm/engine';
+import type { Clock } from '@mm/core';
 import { DEMO_MARKETS, PaperWorld } from '@mm/exchange-sim';
+import { FleetClient, LIVE_FACTORIES, Runner, VenueRegistry } from '@mm/runner';
 import { openStorage } from '@mm/storage';
 import type { Storage } from '@mm/storage';
 import Fastify from 'fastify';
@@ -35,12 +38,22 @@ import { Routes } from './http/route.ts';
 import { installSecurity } from './http/security.ts';
 import { settingsRoutes } from './http/settings-routes.ts';
 import { systemRoutes } from './http/system-routes.ts';
+import { DEMO_BOT_INPUT } from './demo-bot.ts';
 import { Notifications } from './notifications.ts';
+import { PaperLiveWorlds } from './paper-live/worlds.ts';
 import { PaperPersistence, loadPaperState } from './paper-state.ts';
-import { VenueRegistry } from './venues/registry.ts';
+import { LocalPaperVenues } from './venues/paper-venues.ts';
+import { serveVenuesToRunners } from './venues/venue-endpoint.ts';
 import { WsHub } from './ws/hub.ts';
 
 export const VERSION = '0.1.0';
+
+/**
+ * How long the paper venue remembers closed orders and fills. Bots look back seconds to minutes
+ * (an order in doubt, a lagging fill, a dropped stream); a restart reads the saved state. Without
+ * a window the history of ten busy bots grew for a day before its count limit stopped it.
+ */
+const PAPER_HISTORY_MS = 3_600_000;
 
 /** The built dashboard: dist/web beside the production bundle (dist/server/), else apps/web/dist in the source tree. */
 function defaultWebDist(): string {
@@ -83,9 +96,14 @@ export interface App {
   readonly env: ServerEnv;
   readonly http: FastifyInstance;
   readonly storage: Storage;
-  readonly manager: BotManager;
+  /** The bots' runners as the control plane sees them. */
+  readonly fleet: FleetClient;
+  /** The runner inside this process (RUNNERS=embedded, the default); undefined with external runners. */
+  readonly runner: Runner | undefined;
   readonly bots: BotService;
   readonly world: PaperWorld;
+  /** Paper accounts on live market data: their replay worlds and feeds. */
+  readonly paperLive: PaperLiveWorlds;
   readonly logger: Logger;
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -95,10 +113,15 @@ export interface AppOptions {
   readonly env?: ServerEnv;
   /** Where log lines go (tests capture them). */
   readonly logStream?: NodeJS.WritableStream;
+  /** The bots' and the paper market's clock (default wall time; the memory soak runs a SimClock). */
+  readonly clock?: Clock;
 }
 
 export async function createApp(options: AppOptions = {}): Promise<App> {
   const env = options.env ?? loadEnv();
+  if (env.RUNNERS === 'external' && env.DATABASE_URL === undefined) {
+    throw new Error('RUNNERS=external needs DATABASE_URL: runner processes share the database with the server, and the embedded one opens in one process only');
+  }
   const logger = pino({ level: env.LOG_LEVEL, redact: { paths: REDACT, censor: '[redacted]' } }, options.logStream ?? process.stdout);
   const startedAt = Date.now();
 
@@ -114,26 +137,42 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
     await storage.accounts.create({ id: 'paper', name: 'Paper', venue: 'sim', market: 'spot', live: false });
   }
 
-  const clock = new LiveClock();
+  const clock = options.clock ?? new LiveClock();
   const restored = await loadPaperState(storage, logger);
-  const world = new PaperWorld({ clock, seed: env.PAPER_SEED, markets: DEMO_MARKETS, ...(restored === undefined ? {} : { restore: restored }) });
+  const world = new PaperWorld({ clock, seed: env.PAPER_SEED, markets: DEMO_MARKETS, historyMaxAgeMs: PAPER_HISTORY_MS, ...(restored === undefined ? {} : { restore: restored }) });
   const paper = new PaperPersistence(world, storage, logger);
   world.start();
   paper.start();
 
-  const registry = new VenueRegistry(storage, world, clock);
-  const manager = new BotManager({ clock, journal: storage.journal, venues: registry, timings: { stopDeadlineMs: env.STOP_DEADLINE_MS } });
-  storage.journal.setInstrumentResolver((botId) => (manager.has(botId) ? manager.get(botId).instrument : undefined));
-  storage.journal.attach(manager.events);
+  const paperLive = new PaperLiveWorlds({ clock, storage, logger });
+  paperLive.start();
+  const registry = new VenueRegistry(storage, new LocalPaperVenues(world, paperLive), clock, LIVE_FACTORIES);
+  // a stop waits for its cancels (STOP_DEADLINE_MS): the API waits a little longer for the runner's answer
+  const fleet = new FleetClient(storage, { ttlMs: env.LEASE_TTL_MS, commandTimeoutMs: env.STOP_DEADLINE_MS + 10_000, logger });
+  await fleet.start();
+  paperLive.attach(fleet);
   storage.bus.on('health', (change) => {
     logger.warn({ health: change }, change.state === 'ok' ? 'database reachable again' : 'database unreachable: bots hold new orders until it is back');
-    manager.setStorageAvailable(change.state === 'ok');
-  });
-  manager.events.on('log', (e) => {
-    if (e.level === 'error') logger.error({ botId: e.botId }, e.message);
   });
 
-  const bots = new BotService(storage, manager, registry, new LedgerService(storage, manager, registry));
+  const ledger = new LedgerService(storage, fleet, registry);
+  const bots = new BotService(storage, fleet, registry, ledger);
+  const runner =
+    env.RUNNERS === 'embedded'
+      ? new Runner({
+          storage,
+          venues: registry,
+          clock,
+          logger,
+          version: VERSION,
+          name: env.RUNNER_NAME ?? 'embedded',
+          embedded: true,
+          ttlMs: env.LEASE_TTL_MS,
+          renewMs: env.LEASE_RENEW_MS,
+          timings: { stopDeadlineMs: env.STOP_DEADLINE_MS },
+          beforeStart: (config) => ledger.ensureBaseline(config.accountId),
+        })
+      : undefined;
   await firstRun(env, storage, logger);
 
   // one logger for everything; typed as Fastify's base logger so the instance keeps default generics
@@ -207,11 +246,11 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   authRoutes(routes, { storage, sessions, limiter, audit });
   botRoutes(routes, bots, storage);
   accountRoutes(routes, storage, registry, bots);
-  systemRoutes(routes, { storage, manager, registry, version: VERSION, startedAt, metricsToken: env.METRICS_TOKEN });
-  const notifications = await Notifications.create(storage, manager, bots, logger);
+  systemRoutes(routes, { storage, fleet, registry, version: VERSION, startedAt, metricsToken: env.METRICS_TOKEN });
+  const notifications = await Notifications.create(storage, fleet, bots, logger);
   settingsRoutes(routes, storage, notifications);
 
-  const hub = new WsHub(manager, async (botId) => {
+  const hub = new WsHub(fleet, async (botId) => {
     const record = await storage.bots.get(botId);
     return record === undefined ? undefined : bots.summary(record);
   });
@@ -225,6 +264,8 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       return undefined;
     },
   }, (socket) => hub.add(socket));
+  // external runners reach the paper exchange here; with the embedded runner it stays in-process
+  const venueEndpoint = env.RUNNERS === 'external' ? await serveVenuesToRunners(http, storage, registry, env.RUNNER_TOKEN, logger) : undefined;
 
   const webDist = env.WEB_DIST ?? defaultWebDist();
   const hasDashboard = existsSync(join(webDist, 'index.html'));
@@ -243,16 +284,18 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
   } else logger.warn({ webDist }, 'the dashboard is not built; run `npm run build -w @mm/web` (npm start does it for you)');
   installNotFound(http, hasDashboard);
 
-  await bots.restore((message) => logger.info(message));
+  await runner?.start();
 
   let closed = false;
   return {
     env,
     http,
     storage,
-    manager,
+    fleet,
+    runner,
     bots,
     world,
+    paperLive,
     logger,
     async listen() {
       const address = await http.listen({ host: env.HOST, port: env.PORT });
@@ -269,8 +312,10 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
       step('hub');
       await notifications.close();
       step('notifications');
-      await manager.stopAll('server shutting down');
+      await runner?.drain();
       step('bots');
+      await fleet.close();
+      await venueEndpoint?.close();
       paper.stop();
       await paper.save();
       step('paper');
@@ -293,24 +338,7 @@ async function firstRun(env: ServerEnv, storage: Storage, logger: Logger): Promi
     logger.info('admin user created from ADMIN_PASSWORD');
   }
   if (!env.DEMO_BOT || (await storage.settings.get('demoBotCreated')) === true) return;
-  const config = botConfigSchema.parse({
-    name: 'Demo DEMOUSDT',
-    accountId: 'paper',
-    symbol: 'DEMOUSDT',
-    mode: 'paper',
-    marketMaking: {
-      bidLevels: 4,
-      askLevels: 4,
-      bidSpread: { minPct: 0.15, maxPct: 1.2 },
-      askSpread: { minPct: 0.15, maxPct: 1.2 },
-      bidBudgetQuote: '2000',
-      askBudgetBase: '4000',
-      distribution: 'VALLEY',
-      inventorySkew: { enabled: true, targetBasePct: 50, rangePct: 20, sizeFactor: 0.8, priceSkewPct: 0.1 },
-      refresh: { intervalMs: 3_000, tolerancePct: 0.1 },
-    },
-    volume: { enabled: true, dailyTargetQuote: '40000', minTradeQuote: '20', maxTradeQuote: '60', mode: 'MIXED', makerTimeoutMs: 15_000 },
-  });
+  const config = botConfigSchema.parse(DEMO_BOT_INPUT);
   const record = await storage.bots.create({ config, desiredState: 'running', changedBy: 'system' });
   await storage.settings.set('demoBotCreated', true);
   logger.info({ botId: record.id }, 'created the demo paper bot');

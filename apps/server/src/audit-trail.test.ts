@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AccountDto, AuditDto, BotDetailDto, BotSummaryDto, Page } from '@mm/core';
+import { describeRequest } from './http/audit-wording.ts';
+import type { AuditedRequest } from './http/audit-wording.ts';
 import { ADMIN_PASSWORD, startTestServer } from '../test-support/app.ts';
 import type { TestServer } from '../test-support/app.ts';
 
@@ -89,4 +91,25 @@ test('sign-in events are worded as well', async () => {
   const failed = await s.request('POST', '/api/auth/login', { username: 'mallory', password: 'not the password at all' });
   assert.equal(failed.status, 401);
   assert.equal(summary(await entry((e) => e.action === 'login failed')), 'a login as “mallory” failed');
+});
+
+test('closing a position is said in words: a stop that closes it, and close-position on a stopped bot', () => {
+  const action = (name: string, body: unknown, status = 200): AuditedRequest => ({
+    user: 'admin',
+    method: 'POST',
+    route: '/api/bots/:id/actions/:action',
+    params: { id: 'b1', action: name },
+    body,
+    status,
+    subject: { kind: 'bot', id: 'b1', name: 'Perp X' },
+  });
+  const close = { closePosition: { maxSlippagePct: 0.5 } };
+  assert.equal(describeRequest(action('stop', close)), 'admin stopped bot “Perp X” and closed its position (reduce-only, ≤ 0.5 % slippage)');
+  assert.equal(describeRequest(action('stop', { ...close, reason: 'risk' })), 'admin stopped bot “Perp X” and closed its position (reduce-only, ≤ 0.5 % slippage) (reason: risk)');
+  assert.equal(describeRequest(action('stop', close, 409)), 'admin tried to stop bot “Perp X” and close its position (reduce-only, ≤ 0.5 % slippage) (refused: 409)');
+  assert.equal(describeRequest(action('stop', {})), 'admin stopped bot “Perp X”', 'a stop that only cancels says nothing of a position');
+  assert.equal(describeRequest(action('close-position', { closePosition: { maxSlippagePct: 1 } })), 'admin closed the position of bot “Perp X” (reduce-only, ≤ 1 % slippage)');
+  assert.equal(describeRequest(action('close-position', { closePosition: { maxSlippagePct: 1 } }, 409)), 'admin tried to close the position of bot “Perp X” (reduce-only, ≤ 1 % slippage) (refused: 409)');
+  // a refused body without a usable bound is still worded, without inventing one
+  assert.equal(describeRequest(action('close-position', { closePosition: { maxSlippagePct: 'lots' } }, 400)), 'admin tried to close the position of bot “Perp X” (reduce-only) (refused: 400)');
 });

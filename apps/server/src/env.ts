@@ -37,6 +37,19 @@ const envSchema = z.object({
   TRUST_PROXY: z.stringbool().default(false),
   /** Deadline for bots to cancel their orders on shutdown. */
   STOP_DEADLINE_MS: z.coerce.number().int().min(1_000).default(10_000),
+  /**
+   * embedded: one runner inside this process trades the bots (the default, `npm start`);
+   * external: runner processes do (`npm run runner`), this server trades nothing.
+   */
+  RUNNERS: z.enum(['embedded', 'external']).default('embedded'),
+  /** A bot's lease lasts this long unless renewed (runners and the server must agree). */
+  LEASE_TTL_MS: z.coerce.number().int().min(3_000).max(120_000).default(10_000),
+  /** How often the embedded runner renews its leases (at most half the TTL). */
+  LEASE_RENEW_MS: z.coerce.number().int().min(500).max(60_000).default(2_000),
+  /** The shared secret runners present at /api/venue (the paper exchange served to them); unset: the endpoint is closed. */
+  RUNNER_TOKEN: z.string().min(16, 'RUNNER_TOKEN must have at least 16 characters').optional(),
+  /** The embedded runner's name on the dashboard (unset: embedded). */
+  RUNNER_NAME: z.string().optional(),
 });
 
 export type ServerEnv = z.output<typeof envSchema>;

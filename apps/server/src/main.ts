@@ -1,6 +1,6 @@
 // `npm start`: the product with an embedded database, the simulated exchange and the dashboard.
 import { createApp } from './app.ts';
-import { installProcessGuards } from './process-guards.ts';
+import { installProcessGuards } from '@mm/runner';
 
 async function main(): Promise<void> {
   let app;

@@ -2,7 +2,8 @@
 // Telegram commands act through the same bot service as the dashboard (and are audit-logged),
 // and the settings live in storage. Nothing here can slow trading: publish never waits.
 import { EngineError, LiveClock, fx } from '@mm/core';
-import type { BotEvents, BotManager } from '@mm/engine';
+import type { BotEvents } from '@mm/engine';
+import type { FleetView } from '@mm/runner';
 import { Notifier, applySettingsInput, defaultNotificationSettings, notificationSettingsSchema, redactSettings, resolveBotRef } from '@mm/notify';
 import type { BotIdentity, BotSummary, ControlPort, ControlResult, NotificationSettings, NotifyEvent } from '@mm/notify';
 import type { Storage } from '@mm/storage';
@@ -19,7 +20,7 @@ export class Notifications {
   private constructor(
     settings: NotificationSettings,
     private readonly storage: Storage,
-    private readonly manager: BotManager,
+    private readonly manager: FleetView,
     private readonly bots: BotService,
     logger: Logger,
   ) {
@@ -35,7 +36,7 @@ export class Notifications {
     });
   }
 
-  static async create(storage: Storage, manager: BotManager, bots: BotService, logger: Logger): Promise<Notifications> {
+  static async create(storage: Storage, manager: FleetView, bots: BotService, logger: Logger): Promise<Notifications> {
     const stored = await storage.settings.get(SETTINGS_KEY);
     const parsed = notificationSettingsSchema.safeParse(stored ?? {});
     if (!parsed.success) logger.warn('stored notification settings are invalid; notifications are off until they are saved again');

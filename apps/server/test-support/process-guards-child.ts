@@ -1,6 +1,6 @@
 // Child process for process-guards.test.ts: installs the guards, then lets a promise reject
 // unhandled ("rejection") or throws from a timer ("exception"), and reports as JSON lines.
-import { installProcessGuards } from '../src/process-guards.ts';
+import { installProcessGuards } from '@mm/runner';
 
 const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 

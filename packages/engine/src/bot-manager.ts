@@ -28,7 +28,7 @@ export interface BotManagerOptions {
 export class BotManager {
   readonly events = new EventBus<BotEvents>();
   private readonly bots = new Map<string, Bot>();
-  private readonly detach = new Map<string, () => void>();
+  private readonly unsubscribers = new Map<string, () => void>();
   /** Accounts whose activity nobody's bot caused is being booked (one watcher per shared adapter). */
   private readonly watchedAccounts = new Set<string>();
   private storageAvailable = true;
@@ -72,7 +72,7 @@ export class BotManager {
     const offs = (['state', 'order', 'fill', 'risk', 'log', 'stats', 'connection'] as const).map((topic) =>
       bot.events.on(topic, (payload) => this.events.emit(topic, payload as never)),
     );
-    this.detach.set(id, () => offs.forEach((off) => off()));
+    this.unsubscribers.set(id, () => offs.forEach((off) => off()));
     if (!this.storageAvailable) bot.setStorageAvailable(false);
     this.watchAccount(adapter, config.accountId);
     return bot;
@@ -110,8 +110,23 @@ export class BotManager {
   async remove(id: string): Promise<void> {
     const bot = this.get(id);
     await bot.stop('bot removed');
-    this.detach.get(id)?.();
-    this.detach.delete(id);
+    this.forget(id);
+  }
+
+  /**
+   * Forgets a bot without touching the venue: its timers and streams stop, its orders stay.
+   * For a runner that lost the bot's lease: the orders are the new holder's business now.
+   */
+  detach(id: string): void {
+    const bot = this.bots.get(id);
+    if (bot === undefined) return;
+    bot.detach();
+    this.forget(id);
+  }
+
+  private forget(id: string): void {
+    this.unsubscribers.get(id)?.();
+    this.unsubscribers.delete(id);
     this.bots.delete(id);
   }
 

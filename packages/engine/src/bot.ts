@@ -19,7 +19,7 @@ import type {
   TimerHandle,
   VenueOrder,
 } from '@mm/core';
-import type { ConnectionEvent, FeeRates, VenueAdapter } from '@mm/exchange';
+import type { ConnectionEvent, FeeRates, MarketKind, VenueAdapter } from '@mm/exchange';
 import { ReferencePrice } from '@mm/pricing';
 import { RiskMonitor, checkOrder } from '@mm/risk';
 import type { RiskDenial, RiskSnapshot, RiskTrip, RuleStatus, TradingState } from '@mm/risk';
@@ -98,6 +98,20 @@ export interface StopOptions {
   readonly closePosition?: { readonly maxSlippagePct: number };
 }
 
+/** What a close of the bot's own position did, in lots of the instrument (signed: + long, − short). */
+export interface ClosePositionResult {
+  readonly closedLots: number;
+  /** The bot's own position left open (0: flat). */
+  readonly ownLeftLots: number;
+  /** The account's position at the venue afterwards. */
+  readonly accountLeftLots: number;
+  /** Why something is left open ('' when flat). */
+  readonly why: string;
+}
+
+/** How long a stopped bot's close waits for the venue's first book (it needs a best price for the bound). */
+const CLOSE_MARKET_DATA_WAIT_MS = 5_000;
+
 /** Counters for throughput figures and the dashboard. */
 export interface BotMetrics {
   /** Grid refreshes that reached the planner. */
@@ -153,6 +167,12 @@ export class Bot {
   private peakNet: Fixed | undefined;
   private lastGrid: GridResult | undefined;
   private lastError: string | undefined;
+  /** Kill switches pulled; a close that began before the latest one no longer passes a halt. */
+  private kills = 0;
+  /** Set while an operator's close of the position sends its orders: the kill count it began under. */
+  private closing: { readonly kills: number } | undefined;
+  /** A stopped bot closing its position (closePosition): it may not start meanwhile. */
+  private closingWhileStopped = false;
 
   constructor(options: BotOptions) {
     this.id = options.id;
@@ -214,6 +234,16 @@ export class Bot {
     return this.adapter.capabilities.venue;
   }
 
+  /** spot or perp: the instrument's once synced, the venue adapter's before (a stopped bot restored from storage). */
+  get market(): MarketKind {
+    return this.inst?.kind ?? this.adapter.capabilities.market;
+  }
+
+  /** True while a stopped bot closes its position (see closePosition). */
+  get closingPosition(): boolean {
+    return this.closingWhileStopped;
+  }
+
   get accountKey(): string {
     return this.adapter.accountKey;
   }
@@ -263,6 +293,7 @@ export class Bot {
     if (this.lifecycle !== 'INIT' && this.lifecycle !== 'STOPPED') {
       throw new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} is ${this.lifecycle}; it can start only from INIT or STOPPED`);
     }
+    if (this.closingWhileStopped) throw new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} is closing its position; start it once the close has finished`);
     this.transition('start');
     await this.sync();
   }
@@ -322,20 +353,109 @@ export class Bot {
     if (this.state === 'STOPPING') this.transition('stopped');
   }
 
-  /** Why `stop` would refuse to close the position (spot, a halt, a bad bound); undefined when it can. */
+  /**
+   * Why a close of the position would be refused (spot, a bad bound, storage down, a close
+   * already under way); undefined when it can go ahead. A risk halt does not refuse it: the
+   * operator's close passes the halt with reduce-only orders only (see gateState).
+   */
   closePositionRefusal(close: { readonly maxSlippagePct: number }): EngineError | undefined {
-    const market = this.inst?.kind ?? this.adapter.capabilities.market;
-    if (market !== 'perp') {
+    if (this.market !== 'perp') {
       return new EngineError('INVALID_ARGUMENT', `bot ${this.cfg.name} trades ${this.cfg.symbol} spot: there is no position to close; stop it without closePosition`, { details: { field: 'closePosition' } });
     }
     const pct = close.maxSlippagePct;
     if (!Number.isFinite(pct) || pct <= 0 || pct >= 100) {
       return new EngineError('INVALID_ARGUMENT', `closePosition.maxSlippagePct must be above 0 and below 100, got ${pct}`, { details: { field: 'closePosition.maxSlippagePct' } });
     }
-    if (this.tradingState === 'HALTED') {
-      return new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} is halted: the halt refuses every new order, the closing ones too; stop it without closing, or reset the halt first`);
+    if (this.storageDown) {
+      return new EngineError('ILLEGAL_STATE', `the database is unreachable: no closing order may leave before its intent is stored; close the position of bot ${this.cfg.name} when the database is back`);
     }
+    if (this.closingWhileStopped) return new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} is closing its position already`);
     return undefined;
+  }
+
+  /**
+   * Closes a STOPPED perp bot's own position, with the same reduce-only IOC orders inside the
+   * slippage bound as a stop's close (closeOwnPosition). The bot connects, reloads its stored
+   * state and reconciles with the venue (its orders, missed fills) as a start would, but it
+   * never quotes: only the closing orders leave, through the risk gate (a halt lets them pass
+   * as reducing ones, nothing else), each stored before it is sent. It stays STOPPED.
+   * Refused with a clear error when there is nothing to close, no market data to bound the
+   * price, or nothing could be closed inside the bound; else resolves with what is left.
+   */
+  async closePosition(maxSlippagePct: number): Promise<ClosePositionResult> {
+    if (this.lifecycle !== 'STOPPED') {
+      throw new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} is ${this.lifecycle}: only a stopped bot's position is closed on its own; a running bot closes it with its stop (closePosition)`);
+    }
+    const refusal = this.closePositionRefusal({ maxSlippagePct });
+    if (refusal !== undefined) throw refusal;
+    this.closingWhileStopped = true;
+    const startedAt = this.clock.now();
+    try {
+      const inst = await this.attachToClose();
+      // a stopped bot leaves nothing at the venue; anything reconciliation found there goes first
+      await this.cancelUntilFlat(this.t.stopDeadlineMs, 'closing the position');
+      const own = this.ownPositionLots(inst);
+      if (own === 0) throw new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} holds no position on ${inst.symbol}: there is nothing to close`);
+      await this.awaitCloseMarketData(inst, own > 0 ? 'sell' : 'buy');
+      const result = await this.closeOwnPosition(maxSlippagePct);
+      if (result.closedLots === 0) {
+        throw new EngineError('ILLEGAL_STATE', `bot ${this.cfg.name} closed nothing${result.why === '' ? '' : `: ${result.why}`}; the position stays open`, { details: { ...result } });
+      }
+      return result;
+    } finally {
+      try {
+        // a closing fill that raced the stream: ask the venue once, as a stop does
+        if (this.inst !== undefined) await this.importMissedFills(startedAt - 1_000, 'while closing the position');
+      } catch (error) {
+        this.log('warn', `closing the position: could not ask the venue for missed fills: ${toEngineError(error).message}`);
+      }
+      for (const off of this.unsubscribe) off();
+      this.unsubscribe = [];
+      await this.awaitFillWrites();
+      this.closingWhileStopped = false;
+    }
+  }
+
+  /** A stopped bot's way back to the venue for a close: connect, subscribe, reload and reconcile; no timers, no quoting. */
+  private async attachToClose(): Promise<Instrument> {
+    await this.adapter.connect();
+    const inst = this.adapter.instrument(this.cfg.symbol);
+    this.inst = inst;
+    this.portfolio ??= new Portfolio(inst);
+    this.reference = new ReferencePrice(this.cfg.marketMaking.referencePrice, inst);
+    this.executor ??= this.makeExecutor(inst);
+    this.subscribeEvents();
+    await this.adapter.subscribeMarket(inst.symbol);
+    if (this.external !== undefined && this.cfg.marketMaking.referencePrice.external !== undefined) {
+      await this.external.connect();
+      await this.external.subscribeMarket(this.cfg.marketMaking.referencePrice.external.symbol);
+    }
+    // self-trade prevention on, as for any order of a running bot
+    if (this.adapter.capabilities.stpModes.includes('expire_taker')) await this.adapter.setAccountStp('expire_taker');
+    this.fees = await this.adapter.feeRates(inst.symbol);
+    this.rollTradingDay(this.clock.now());
+    await this.restoreAndReconcile();
+    return inst;
+  }
+
+  /** The bot's own position in lots (its ledger counts base units: lots × multiplier), rounded towards flat. */
+  private ownPositionLots(inst: Instrument): number {
+    const own = this.ledger?.positionQty ?? 0n;
+    return inst.qtyToLots(fx.div(fx.abs(own), inst.multiplier), 'floor') * (own < 0n ? -1 : 1);
+  }
+
+  /** Waits for a best price on the closing side and a usable reference; a clear error when the venue sends neither in time. */
+  private async awaitCloseMarketData(inst: Instrument, side: Side): Promise<void> {
+    const waitMs = Math.min(CLOSE_MARKET_DATA_WAIT_MS, this.t.stopDeadlineMs);
+    const until = this.clock.now() + waitMs;
+    const best = () => (side === 'sell' ? this.book?.bids[0] : this.book?.asks[0]);
+    while ((best() === undefined || this.referenceValue() === undefined) && this.clock.now() < until) await this.clock.sleep(Math.min(50, until - this.clock.now()));
+    if (best() === undefined || this.referenceValue() === undefined) {
+      const wanted = best() === undefined ? `a best ${side === 'sell' ? 'bid' : 'ask'} to bound the slippage from` : 'a usable reference price for the fat-finger check';
+      throw new EngineError('VENUE_UNAVAILABLE', `no market data for ${inst.symbol} from ${this.venueName} within ${waitMs / 1000} s: the close needs ${wanted}; nothing was sent, the position stays open`);
+    }
+    const ref = this.referenceValue();
+    if (ref !== undefined) this.openTradingDay(ref);
   }
 
   /**
@@ -346,20 +466,20 @@ export class Bot {
    * by the account's at the venue: never more than the account holds, never a flip. It logs what
    * was closed and what is left.
    */
-  private async closeOwnPosition(maxSlippagePct: number): Promise<void> {
+  private async closeOwnPosition(maxSlippagePct: number): Promise<ClosePositionResult> {
     const inst = this.inst;
     const executor = this.executor;
     const ledger = this.ledger;
-    if (inst === undefined || inst.kind !== 'perp' || executor === undefined || ledger === undefined) return;
+    if (inst === undefined || inst.kind !== 'perp' || executor === undefined || ledger === undefined) {
+      return { closedLots: 0, ownLeftLots: 0, accountLeftLots: 0, why: 'the bot has not synced with the venue' };
+    }
     const until = this.clock.now() + this.t.stopDeadlineMs;
-    const own = ledger.positionQty;
-    // the ledger counts base units (lots × multiplier); orders count lots
-    const ownLots = inst.qtyToLots(fx.div(fx.abs(own), inst.multiplier), 'floor') * (own < 0n ? -1 : 1);
+    const ownLots = this.ownPositionLots(inst);
     const signed = (lots: number) => `${lots < 0 ? '-' : ''}${inst.lotsToQty(Math.abs(lots))}`;
     const qty = (lots: number) => `${signed(lots)} ${inst.base}`;
     if (ownLots === 0) {
       this.log('info', 'closing the position: the bot holds none; nothing to close');
-      return;
+      return { closedLots: 0, ownLeftLots: 0, accountLeftLots: this.portfolio?.position?.qtyLots ?? 0, why: '' };
     }
     const side: Side = ownLots > 0 ? 'sell' : 'buy';
     const accountLots = async (): Promise<number> => {
@@ -389,10 +509,17 @@ export class Bot {
     const offDenials = this.events.on('risk', (e) => {
       if (e.type === 'denial') denials.push(e.message);
     });
+    // the operator's close passes a risk halt with reduce-only orders (gateState), unless a kill switch is pulled meanwhile
+    const closing = { kills: this.kills };
+    this.closing = closing;
     if (why === '') executor.openEntry();
     try {
       for (let round = 0; why === '' && closed < target && round < CLOSE_ROUNDS; round++) {
         if (round > 0) await this.clock.sleep(Math.max(0, Math.min(roundGap, until - this.clock.now())));
+        if (this.kills !== closing.kills) {
+          why = 'the kill switch was pulled';
+          break;
+        }
         // the book must show the market after our cancels (and after the last round's fills)
         await this.awaitBookAfter(this.clock.now(), until);
         if (this.clock.now() >= until) {
@@ -442,6 +569,7 @@ export class Bot {
       }
     } finally {
       offDenials();
+      if (this.closing === closing) this.closing = undefined;
       // the stop's order entry stays closed from here on
       await this.withinStopDeadline(executor.closeEntry());
     }
@@ -464,6 +592,7 @@ export class Bot {
     } else {
       this.log('warn', `closing the position: ${closedText}; left open: ${qty(ownLeft)} of the bot's own (account position ${qty(account)})${why === '' ? '' : `, because ${why}`}`, details);
     }
+    return { closedLots: closed, ownLeftLots: ownLeft, accountLeftLots: account, why: ownLeft === 0 ? '' : why };
   }
 
   /** The close's limit: `pct` through the best opposite price, rounded inwards, and never past the fat-finger limit. */
@@ -565,6 +694,7 @@ export class Bot {
   /** The kill switch: halts (no new orders until reset, across restarts) and pulls every order. */
   kill(reason = 'kill switch'): Promise<void> {
     return this.run(async () => {
+      this.kills++;
       const trip = this.risk.kill(this.clock.now(), reason);
       this.onTrip(trip);
       // the halt refuses new orders; those already on their way are cancelled once they arrive,
@@ -830,6 +960,7 @@ export class Bot {
     const managed = this.orders.get(fill.clientOrderId);
     const tag: OrderTag = managed?.tag ?? 'mm';
     if (managed !== undefined) this.executor!.applyEvent(fill.clientOrderId, { type: 'fill', qtyLots: fill.qtyLots, priceTicks: fill.priceTicks });
+    if (tag === 'volume') this.volume?.onFill(fill.clientOrderId);
     const ref = this.referenceValue();
     this.rollTradingDay(fill.venueTime);
     this.ledger!.applyFill(ledgerFillOf(this.inst!, fill, tag, ref));
@@ -1025,7 +1156,7 @@ export class Bot {
     return checkOrder(
       {
         config: this.cfg.risk,
-        tradingState: this.tradingState,
+        tradingState: this.gateState(request),
         instrument: inst,
         reference: this.referenceValue(),
         openOrdersBot: this.orders.liveCount,
@@ -1049,6 +1180,19 @@ export class Bot {
       },
       request,
     );
+  }
+
+  /**
+   * The trading state the risk gate applies to `request`. An operator's close of a halted bot
+   * passes as REDUCING: its reduce-only orders are checked as reducing ones (never growing or
+   * flipping the position; self-cross, fat-finger and size limits as always), while every other
+   * order stays refused. A halt for an unreachable database is never passed (no intent could be
+   * stored), nor one from a kill switch pulled after the close began.
+   */
+  private gateState(request: OrderRequest): TradingState {
+    const state = this.tradingState;
+    const operatorClose = this.closing !== undefined && this.closing.kills === this.kills && request.reduceOnly === true;
+    return state === 'HALTED' && operatorClose && !this.storageDown ? 'REDUCING' : state;
   }
 
   /** Unfilled lots of this bot's live orders per side. */

@@ -1,5 +1,6 @@
 // The volume leg: randomized trade events inside the active windows, maker first. One volume
-// order rests at a time; if it has not filled within makerTimeoutMs it is cancelled and, in
+// order rests at a time (an event that comes meanwhile waits for it to fill or expire); if it
+// has not filled within makerTimeoutMs it is cancelled and, in
 // MIXED mode when the schedule is behind, the rest is taken with an IOC that never reaches our
 // own resting orders (the strategy caps its limit, the risk gate checks again).
 // The day's schedule starts where the leg started or resumed (its anchor): a bot started at 18:30
@@ -38,6 +39,8 @@ export class VolumeLeg {
   private timer: TimerHandle | undefined;
   private makerTimer: TimerHandle | undefined;
   private activeOrder: string | undefined;
+  /** A trade event came while a maker order rested; it runs when that order is done. */
+  private heldEvent = false;
   private running = false;
   /** Where today's schedule starts: set at every start and resume; an earlier day's anchor is ignored. */
   private anchor: PacingAnchor | undefined;
@@ -61,6 +64,7 @@ export class VolumeLeg {
     this.timer = undefined;
     this.makerTimer = undefined;
     this.activeOrder = undefined;
+    this.heldEvent = false;
   }
 
   get isRunning(): boolean {
@@ -112,27 +116,58 @@ export class VolumeLeg {
   private async onEvent(): Promise<void> {
     if (!this.running) return;
     try {
-      const now = this.d.clock.now();
-      if (!this.d.mayTrade() || this.activeOrder !== undefined) return;
-      const input = this.input(now);
-      if (input === undefined) return;
-      const action = decideVolumeAction(input);
-      this.lastAction = action;
-      if (action.kind === 'none') return;
-      if (action.kind === 'maker') {
-        // a resting volume order must be gone before its window closes, or it fills outside it
-        const timeoutMs = Math.min(this.d.config().makerTimeoutMs, this.activeLeftMs(now, this.d.config().makerTimeoutMs + WINDOW_MARGIN_MS) - WINDOW_MARGIN_MS);
-        if (timeoutMs <= 0) return;
-        const [record] = await this.d.executor.place([{ side: action.side, priceTicks: action.priceTicks, qtyLots: action.qtyLots, timeInForce: 'POST_ONLY', tag: 'volume' }]);
-        if (record === undefined) return;
-        this.activeOrder = record.clientOrderId;
-        this.makerTimer = this.d.clock.setTimeout(() => this.guard(() => this.onMakerTimeout(record.clientOrderId)), timeoutMs);
-      } else {
-        await this.d.executor.place([{ side: action.side, priceTicks: action.limitTicks, qtyLots: action.qtyLots, timeInForce: 'IOC', tag: 'volume' }]);
-      }
+      await this.tradeEvent();
     } finally {
       this.schedule();
     }
+  }
+
+  /**
+   * One trade event. While a volume maker order still rests the event is held, not dropped, and
+   * runs when that order is done: the schedule's rate counts every event, so dropping them made
+   * the leg fall behind whenever its orders rested long.
+   */
+  private async tradeEvent(): Promise<void> {
+    const now = this.d.clock.now();
+    if (!this.d.mayTrade()) return;
+    if (this.activeOrder !== undefined) {
+      this.heldEvent = true;
+      return;
+    }
+    const input = this.input(now);
+    if (input === undefined) return;
+    const action = decideVolumeAction(input);
+    this.lastAction = action;
+    if (action.kind === 'none') return;
+    if (action.kind === 'maker') {
+      // a resting volume order must be gone before its window closes, or it fills outside it
+      const timeoutMs = Math.min(this.d.config().makerTimeoutMs, this.activeLeftMs(now, this.d.config().makerTimeoutMs + WINDOW_MARGIN_MS) - WINDOW_MARGIN_MS);
+      if (timeoutMs <= 0) return;
+      const [record] = await this.d.executor.place([{ side: action.side, priceTicks: action.priceTicks, qtyLots: action.qtyLots, timeInForce: 'POST_ONLY', tag: 'volume' }]);
+      if (record === undefined) return;
+      this.activeOrder = record.clientOrderId;
+      this.makerTimer = this.d.clock.setTimeout(() => this.guard(() => this.onMakerTimeout(record.clientOrderId)), timeoutMs);
+    } else {
+      await this.d.executor.place([{ side: action.side, priceTicks: action.limitTicks, qtyLots: action.qtyLots, timeInForce: 'IOC', tag: 'volume' }]);
+    }
+  }
+
+  /** The held event, if any, now that the leg is free again. */
+  private runHeldEvent(): void {
+    if (!this.heldEvent || !this.running || this.activeOrder !== undefined) return;
+    this.heldEvent = false;
+    this.guard(() => this.tradeEvent());
+  }
+
+  /** A fill of one of the bot's orders: a volume maker order that is now complete frees the leg. */
+  onFill(clientOrderId: string): void {
+    if (clientOrderId !== this.activeOrder) return;
+    const record = this.d.orders.get(clientOrderId)?.record;
+    if (record !== undefined && record.filledLots < record.qtyLots) return;
+    this.activeOrder = undefined;
+    this.d.clock.clearTimer(this.makerTimer);
+    this.makerTimer = undefined;
+    this.runHeldEvent();
   }
 
   /** How long the active window lasts from `now`, looked at in 1 s steps up to `horizonMs`. */
@@ -143,6 +178,14 @@ export class VolumeLeg {
   }
 
   private async onMakerTimeout(clientOrderId: string): Promise<void> {
+    try {
+      await this.expireMaker(clientOrderId);
+    } finally {
+      this.runHeldEvent();
+    }
+  }
+
+  private async expireMaker(clientOrderId: string): Promise<void> {
     this.makerTimer = undefined;
     const managed = this.d.orders.get(clientOrderId);
     if (this.activeOrder === clientOrderId) this.activeOrder = undefined;

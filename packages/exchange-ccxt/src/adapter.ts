@@ -60,6 +60,8 @@ export interface CcxtSpotAdapterOptions {
   readonly onError?: (error: EngineError) => void;
   /** Loads ccxt (tests pass a scripted fake). Default: the lazy import of the real package. */
   readonly loadCcxt?: () => Promise<CcxtModule>;
+  /** Public market data only (the recorder): no credentials needed, no private stream; account and order calls fail at the venue. */
+  readonly marketDataOnly?: boolean;
 }
 
 const PRIORITY_QUERY: Priority = 'normal';
@@ -126,7 +128,7 @@ export class CcxtSpotAdapter implements VenueAdapter {
     this.closed = false;
     const ccxt = await (this.o.loadCcxt ?? loadCcxt)();
     const ex = createExchange(ccxt, { ...this.o }, this.profile);
-    checkCredentials(ex, this.exchangeId);
+    if (this.o.marketDataOnly !== true) checkCredentials(ex, this.exchangeId);
     this.shared = acquireShared(this.sharedKey, this.clock, `${this.exchangeId} account ${this.accountKey}`);
     if (this.shared.throttler === undefined) this.shared.throttler = ex.throttler;
     else ex.throttler = this.shared.throttler;
@@ -162,7 +164,7 @@ export class CcxtSpotAdapter implements VenueAdapter {
       clientIdOf: (order) => this.clientIdOfOrder(order),
     });
     this.startStreams(ex);
-    await this.waitPrivate();
+    if (this.o.marketDataOnly !== true) await this.waitPrivate();
   }
 
   private startStreams(ex: CcxtExchange): void {
@@ -204,7 +206,7 @@ export class CcxtSpotAdapter implements VenueAdapter {
       emitTrade: (trade) => this.events.emit('trade', trade),
       onError: (error) => this.logError(error),
     });
-    this.privateStream.start();
+    if (this.o.marketDataOnly !== true) this.privateStream.start();
   }
 
   /** Waits for the private stream; without it tracking still works by polling, so this only warns. */

@@ -3,3 +3,4 @@ export * from './rate-limiter.ts';
 export * from './reconnecting-ws.ts';
 export * from './local-book.ts';
 export * from './rest.ts';
+export * from './remote/index.ts';

@@ -1,17 +1,24 @@
-// Bots as the API sees them: stored (config versions, desired state, halt) and live (the
-// engine's Bot). Every change goes to storage first, then to the running bot, so a restart
-// brings back exactly what the operator asked for.
-import { EngineError, validateBotConfig } from '@mm/core';
+// Bots as the API sees them: stored (config versions, desired state, halt) and live (the last
+// status of the runner that holds the bot). Every change goes to storage first, then as a
+// command to the bot's runner, so a restart or a takeover brings back exactly what the operator
+// asked for.
+import { EngineError, isEngineError, validateBotConfig } from '@mm/core';
 import type { AccountDto, BotAction, BotConfig, BotDetailDto, BotSummaryDto, DesiredState, MarketKindName, VenueName } from '@mm/core';
-import type { Bot, BotManager } from '@mm/engine';
+import { CHANNELS, marketsOf } from '@mm/runner';
+import type { FleetClient, LiveBotView, RunnerCommand, VenueRegistry } from '@mm/runner';
 import type { Account, BotRecord, Storage } from '@mm/storage';
 import { validationError } from '../http/route.ts';
-import type { VenueRegistry } from '../venues/registry.ts';
 import type { LedgerService } from '../ledger/service.ts';
 
 export interface Actor {
   readonly user: string;
 }
+
+/** How long creating a bot waits for a runner to claim it (the answer then shows who holds it). */
+const CLAIM_WAIT_MS = 5_000;
+
+/** Actions that only change what the bot should be doing: recorded even while no runner holds the bot. */
+const DESIRED: Partial<Record<BotAction, DesiredState>> = { start: 'running', stop: 'stopped', pause: 'paused', resume: 'running' };
 
 export class BotService {
   private readonly accounts = new Map<string, Account>();
@@ -20,28 +27,10 @@ export class BotService {
 
   constructor(
     private readonly storage: Storage,
-    private readonly manager: BotManager,
+    private readonly fleet: FleetClient,
     private readonly registry: VenueRegistry,
     readonly ledger: LedgerService,
   ) {}
-
-  // ---------------------------------------------------------------- boot
-
-  /** Recreates every stored bot and restarts the ones that were running (they reconcile first). */
-  async restore(log: (message: string) => void): Promise<void> {
-    for (const record of await this.storage.bots.list()) {
-      try {
-        // a bot that is not to run is STOPPED, as it was before the restart, with all its figures
-        await this.manager.add(record.id, record.config, record.desiredState === 'stopped' ? 'STOPPED' : 'INIT');
-        if (record.desiredState !== 'stopped') {
-          void this.startBot(record.id, record.desiredState === 'paused');
-          log(`resuming bot ${record.name} (${record.desiredState})`);
-        }
-      } catch (error) {
-        log(`bot ${record.name} could not be restored: ${(error as Error).message}`);
-      }
-    }
-  }
 
   // ---------------------------------------------------------------- reads
 
@@ -52,8 +41,10 @@ export class BotService {
 
   async detail(id: string): Promise<BotDetailDto> {
     const record = await this.storage.bots.require(id);
+    // one bot's page: its runner's latest status, not the last poll's
+    await this.fleet.refresh([id]);
     const summary = await this.summary(record);
-    const bot = this.manager.has(id) ? this.manager.get(id) : undefined;
+    const bot = this.fleet.has(id) ? this.fleet.get(id) : undefined;
     const inst = bot?.instrument;
     return {
       ...summary,
@@ -65,14 +56,16 @@ export class BotService {
     };
   }
 
-  live(id: string): Bot {
-    if (!this.manager.has(id)) throw new EngineError('NOT_FOUND', `no bot with id ${id}`);
-    return this.manager.get(id);
+  /** The bot's live view (its runner's last status); NOT_FOUND while no runner holds it. */
+  live(id: string): LiveBotView {
+    if (!this.fleet.has(id)) throw new EngineError('NOT_FOUND', `no runner holds bot ${id} right now`);
+    return this.fleet.get(id);
   }
 
   async summary(record: BotRecord): Promise<BotSummaryDto> {
     const account = await this.account(record.accountId);
-    const bot = this.manager.has(record.id) ? this.manager.get(record.id) : undefined;
+    const bot = this.fleet.has(record.id) ? this.fleet.get(record.id) : undefined;
+    const lease = this.fleet.leaseOf(record.id);
     // one snapshot per summary: stats() computes PnL, equity and pacing afresh on every call
     const stats = await this.ledger.stats(record).catch(() => undefined);
     return {
@@ -81,7 +74,8 @@ export class BotService {
       accountId: record.accountId,
       accountName: account?.name ?? record.accountId,
       venue: (account?.venue ?? 'sim') as VenueName,
-      market: (bot?.instrument?.kind ?? account?.market ?? 'spot') as MarketKindName,
+      // a stopped bot restored from storage has no instrument yet: its venue adapter knows the market
+      market: (bot?.market ?? account?.market ?? 'spot') as MarketKindName,
       symbol: record.symbol,
       baseAsset: bot?.instrument?.base ?? '',
       quoteAsset: bot?.instrument === undefined ? '' : bot.instrument.kind === 'perp' ? bot.instrument.marginAsset : bot.instrument.quote,
@@ -92,6 +86,7 @@ export class BotService {
       desiredState: record.desiredState,
       error: bot?.error,
       stats,
+      ...(lease === undefined ? {} : { lease }),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
     };
@@ -109,10 +104,10 @@ export class BotService {
     if (account.venue === 'sim' && config.mode !== 'paper') throw validationError([{ path: 'mode', message: 'the paper account runs paper bots only' }]);
     if (account.venue !== 'sim' && config.mode !== 'live') throw validationError([{ path: 'mode', message: `a bot on ${account.name} must be switched to live explicitly` }]);
     if (config.mode === 'live' && !account.live) throw validationError([{ path: 'accountId', message: `account ${account.name} is not enabled for live trading` }]);
-    let symbols: string[];
+    const symbols: string[] = [];
     try {
-      const adapter = await this.registry.forAccount(account);
-      symbols = (await adapter.instruments()).map((i) => i.symbol);
+      // the paper account trades the simulated exchange's spot and perp markets (as its instruments list says)
+      for (const market of marketsOf(account)) symbols.push(...(await (await this.registry.forAccount(account, market)).instruments()).map((i) => i.symbol));
     } catch (error) {
       throw validationError([{ path: 'symbol', message: `could not load the symbols of ${account.name}: ${(error as Error).message}` }]);
     }
@@ -126,27 +121,32 @@ export class BotService {
   async create(input: unknown, actor: Actor): Promise<BotDetailDto> {
     const config = await this.validate(input);
     const record = await this.storage.bots.create({ config, desiredState: 'stopped', changedBy: actor.user });
-    await this.manager.add(record.id, config);
+    // a runner claims it at once rather than at its next lease cycle
+    await this.storage.notify(CHANNELS.lease, record.id).catch(() => undefined);
+    await this.fleet.waitForHolder(record.id, CLAIM_WAIT_MS);
     return this.detail(record.id);
   }
 
   async update(id: string, input: unknown, actor: Actor): Promise<BotDetailDto> {
     const record = await this.storage.bots.require(id);
     const config = await this.validate(input);
-    const bot = this.live(id);
+    const bot = this.fleet.has(id) ? this.fleet.get(id) : undefined;
     for (const field of ['accountId', 'symbol', 'mode'] as const) {
-      if (config[field] !== record.config[field] && bot.state !== 'STOPPED' && bot.state !== 'INIT') {
+      if (config[field] !== record.config[field] && bot !== undefined && bot.state !== 'STOPPED' && bot.state !== 'INIT') {
         throw validationError([{ path: field, message: `${field} cannot change while the bot runs; stop it first` }]);
       }
     }
     await this.storage.bots.updateConfig(id, config, actor.user);
-    bot.updateConfig(config);
+    // a bot no runner holds takes the stored config when one claims it
+    if (bot !== undefined) await this.fleet.command(id, 'config', {}, actor.user);
     return this.detail(id);
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor: Actor = { user: 'system' }): Promise<void> {
     await this.storage.bots.require(id);
-    if (this.manager.has(id)) await this.manager.remove(id);
+    // stopped first, so that no runner claiming it in between starts it
+    await this.setDesired(id, 'stopped');
+    if (this.fleet.leaseOf(id) !== undefined) await this.fleet.command(id, 'remove', {}, actor.user).catch((error: unknown) => this.tolerateNoRunner(error));
     await this.storage.bots.archive(id);
     this.ledger.invalidate(id);
     for (const listener of this.removedListeners) listener(id);
@@ -157,61 +157,39 @@ export class BotService {
     return () => this.removedListeners.delete(listener);
   }
 
-  async act(id: string, action: BotAction, reason: string | undefined, options: { readonly closePosition?: { readonly maxSlippagePct: number } } = {}): Promise<BotSummaryDto> {
+  async act(
+    id: string,
+    action: BotAction,
+    reason: string | undefined,
+    options: { readonly closePosition?: { readonly maxSlippagePct: number } } = {},
+    actor: Actor = { user: 'system' },
+  ): Promise<BotSummaryDto> {
     const record = await this.storage.bots.require(id);
-    const bot = this.live(id);
-    switch (action) {
-      case 'start':
-        if (bot.state !== 'INIT' && bot.state !== 'STOPPED') throw new EngineError('ILLEGAL_STATE', `bot ${record.name} is already ${bot.state}`);
-        await this.setDesired(id, 'running');
-        void this.startBot(id, false);
-        break;
-      case 'stop': {
-        const close = options.closePosition;
-        if (close !== undefined) {
-          // refused before anything changes: a spot or halted bot, a bot that is not running
-          if (bot.state === 'INIT' || bot.state === 'STOPPED' || bot.state === 'STOPPING') {
-            throw new EngineError('ILLEGAL_STATE', `bot ${record.name} is ${bot.state}: only a running bot's stop can close its position`);
-          }
-          const refusal = bot.closePositionRefusal(close);
-          if (refusal !== undefined) throw refusal;
-        }
-        await this.setDesired(id, 'stopped');
-        await bot.stop('stopped by operator', close === undefined ? {} : { closePosition: close });
-        // its figures are read from storage from now on: what it wrote last must be there
-        this.storage.journal.writePendingStats(id);
-        await this.storage.journal.flush();
-        this.ledger.invalidate(id);
-        break;
-      }
-      case 'pause':
-        await this.setDesired(id, 'paused');
-        await bot.pause();
-        break;
-      case 'resume':
-        await this.setDesired(id, 'running');
-        await bot.resume();
-        break;
-      case 'cancel-all':
-        await bot.cancelAll('cancel all by operator');
-        break;
-      case 'kill':
-        await bot.kill(reason ?? 'kill switch by operator');
-        break;
-      case 'reset-halt':
-        await bot.resetHalt();
-        await this.storage.bots.setHalt(id, undefined);
-        break;
+    if (action === 'close-position' && options.closePosition === undefined) throw validationError([{ path: 'closePosition', message: 'give the slippage bound to close within' }]);
+    // the account's reconciliation starts before its first bot trades
+    if (action === 'start') await this.ledger.ensureBaseline(record.config.accountId).catch(() => undefined);
+    try {
+      await this.fleet.command(id, action as RunnerCommand, { ...(reason === undefined ? {} : { reason }), ...(options.closePosition === undefined ? {} : { closePosition: options.closePosition }) }, actor.user);
+    } catch (error) {
+      // nobody holds the bot: what it should be doing is recorded, and its next runner does it
+      const desired = DESIRED[action];
+      if (!isEngineError(error, 'NO_RUNNER') || desired === undefined) throw error;
+      await this.setDesired(id, desired);
     }
+    this.ledger.invalidate(id);
     return this.summary(await this.storage.bots.require(id));
   }
 
+  private tolerateNoRunner(error: unknown): void {
+    if (!isEngineError(error, 'NO_RUNNER')) throw error;
+  }
+
   /** Applies an action to every bot; failures are reported per bot, not thrown. */
-  async actAll(action: BotAction, reason: string | undefined): Promise<{ id: string; ok: boolean; message?: string }[]> {
+  async actAll(action: BotAction, reason: string | undefined, actor: Actor = { user: 'system' }): Promise<{ id: string; ok: boolean; message?: string }[]> {
     const out: { id: string; ok: boolean; message?: string }[] = [];
     for (const record of await this.storage.bots.list()) {
       try {
-        await this.act(record.id, action, reason);
+        await this.act(record.id, action, reason, {}, actor);
         out.push({ id: record.id, ok: true });
       } catch (error) {
         out.push({ id: record.id, ok: false, message: (error as Error).message });
@@ -226,19 +204,6 @@ export class BotService {
 
   invalidateAccount(id: string): void {
     this.accounts.delete(id);
-  }
-
-  private async startBot(id: string, thenPause: boolean): Promise<void> {
-    const bot = this.manager.get(id);
-    try {
-      // the account's reconciliation starts before its first bot trades
-      await this.ledger.ensureBaseline(bot.config.accountId).catch(() => undefined);
-      this.ledger.invalidate(id);
-      await bot.start();
-      if (thenPause && (bot.state === 'RUNNING' || bot.state === 'START_QUOTING')) await bot.pause('restored paused');
-    } catch {
-      // the bot reports its own failure (ERROR state, log event)
-    }
   }
 
   private async setDesired(id: string, state: DesiredState): Promise<void> {

@@ -2,7 +2,8 @@
 // the Dockerfile builds with exactly the commands CI runs for real (scripts/ci-production.sh),
 // its runtime image is non-root with a health check, compose validates with Debian's
 // docker-compose and gives each service only its own secrets, secrets stay out of git and of the
-// image, and the systemd units pass systemd-analyze.
+// image, and the systemd units pass systemd-analyze. The runner fleet's pieces (compose's runner
+// service, the mm-runner@ template unit) are checked the same way.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,6 +139,7 @@ describe('infra/docker', () => {
         ADMIN_PASSWORD: 'adminpw44444',
         MM_TLS_CERT: '/etc/letsencrypt/live/mm.example.com/fullchain.pem',
         MM_TLS_KEY: '/etc/letsencrypt/live/mm.example.com/privkey.pem',
+        RUNNER_TOKEN: 'runnertoken5555555',
       };
       const env = read('infra/docker/.env.example').replace(/^([A-Z_]+)=$/gm, (line, name: string) => (values[name] === undefined ? line : `${name}=${values[name]}`));
       writeFileSync(join(dir, '.env'), env);
@@ -154,16 +156,19 @@ describe('infra/docker', () => {
         depends_on?: Record<string, { condition: string }>;
         stop_grace_period?: string;
         command?: string[];
+        restart?: string;
+        healthcheck?: { test?: string[]; disable?: boolean };
+        networks?: Record<string, unknown>;
       }
       const doc = JSON.parse(json.stdout) as { services: Record<string, Service>; volumes: Record<string, unknown> };
-      const { db, migrate, app, nginx } = doc.services;
-      assert.ok(db && migrate && app && nginx, 'db, migrate, app and nginx');
+      const { db, migrate, app, runner, nginx } = doc.services;
+      assert.ok(db && migrate && app && runner && nginx, 'db, migrate, app, runner and nginx');
 
       assert.match(db.image ?? '', /^postgres:/);
       assert.ok(db.volumes?.some((v) => v.startsWith('pgdata:/var/lib/postgresql/data')) && 'pgdata' in doc.volumes, 'PostgreSQL data on a named volume');
       assert.equal(db.ports, undefined, 'the database is not published');
 
-      for (const s of [migrate, app]) {
+      for (const s of [migrate, app, runner]) {
         assert.deepEqual(s.build, { context: ROOT.replace(/\/$/, ''), dockerfile: 'infra/docker/Dockerfile' });
       }
       assert.deepEqual(migrate.command, ['node', '--enable-source-maps', 'dist/server/migrate.js']);
@@ -177,12 +182,31 @@ describe('infra/docker', () => {
       assert.equal(app.environment?.CORS_ORIGINS, 'https://mm.example.com');
       assert.deepEqual(app.depends_on, { migrate: { condition: 'service_completed_successfully' } });
       assert.match(app.stop_grace_period ?? '', /^[3-9]\ds$/, 'time for bots to cancel their orders');
+      assert.equal(app.environment?.RUNNERS, 'external', 'the app trades nothing: the runners run the bots');
+      assert.equal(app.environment?.RUNNER_TOKEN, values.RUNNER_TOKEN);
+
+      // the runners: the same image, the runner bundle, scalable (no port, no fixed name), drained on stop
+      assert.equal(runner.image, app.image);
+      assert.deepEqual(runner.command, ['node', '--enable-source-maps', 'dist/runner/main.js']);
+      assert.equal(runner.ports, undefined, 'a runner publishes nothing, so --scale runner=N cannot collide');
+      assert.equal(runner.restart, 'unless-stopped');
+      assert.equal(runner.stop_grace_period, '15s', 'SIGTERM drains within the lease TTL (10 s) before SIGKILL');
+      assert.deepEqual(runner.depends_on, { db: { condition: 'service_healthy' }, migrate: { condition: 'service_completed_successfully' } });
+      assert.equal(runner.environment?.DATABASE_URL, app.environment?.DATABASE_URL, 'the same database, with the app role');
+      assert.equal(runner.environment?.APP_SECRET, values.APP_SECRET, "the app's secret: it decrypts venue credentials");
+      assert.equal(runner.environment?.RUNNER_TOKEN, values.RUNNER_TOKEN, 'the same token as the app');
+      assert.equal(runner.environment?.PAPER_VENUE_URL, 'ws://app:8080/api/venue');
+      assert.equal(runner.environment?.RUNNER_NAME, undefined, 'unset: each replica names itself (hostname-pid)');
+      // the image's health check asks the API on :8080, which a runner does not serve
+      assert.ok(runner.healthcheck?.disable === true || runner.healthcheck?.test?.[0] === 'NONE', 'the API health check is off for runners');
+      assert.deepEqual(Object.keys(runner.networks ?? {}), ['backend'], 'not on the frontend network');
 
       // least privilege in secrets: nobody gets a secret it does not use
       const text = (s: Service) => JSON.stringify(s.environment ?? {});
       assert.ok(!text(app).includes(values.MM_DB_MIGRATOR_PASSWORD!) && !text(app).includes(values.POSTGRES_PASSWORD!), 'the app has neither the migrator nor the superuser password');
       assert.ok(!text(migrate).includes(values.APP_SECRET!) && !text(migrate).includes(values.MM_DB_APP_PASSWORD!));
-      assert.ok(![values.APP_SECRET, values.ADMIN_PASSWORD, values.MM_DB_APP_PASSWORD, values.MM_DB_MIGRATOR_PASSWORD, values.POSTGRES_PASSWORD].some((v) => text(nginx).includes(v!)), 'nginx holds no secret');
+      assert.ok(![values.MM_DB_MIGRATOR_PASSWORD, values.POSTGRES_PASSWORD, values.ADMIN_PASSWORD].some((v) => text(runner).includes(v!)), 'a runner has neither the migrator, the superuser nor the admin password');
+      assert.ok(![values.APP_SECRET, values.ADMIN_PASSWORD, values.MM_DB_APP_PASSWORD, values.MM_DB_MIGRATOR_PASSWORD, values.POSTGRES_PASSWORD, values.RUNNER_TOKEN].some((v) => text(nginx).includes(v!)), 'nginx holds no secret');
 
       assert.equal(nginx.environment?.NGINX_ENVSUBST_FILTER, '^MM_');
       assert.equal(nginx.environment?.MM_UPSTREAM, 'app:8080');
@@ -201,8 +225,9 @@ describe('infra/systemd', () => {
   test('the units pass systemd-analyze verify', { skip: analyze === undefined ? 'systemd-analyze not installed' : undefined }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-systemd-'));
     try {
-      for (const unit of ['mm-engine.service', 'mm-engine-migrate.service']) copyFileSync(join(ROOT, 'infra/systemd', unit), join(dir, unit));
-      const res = spawnSync(analyze!, ['verify', '--man=no', join(dir, 'mm-engine.service'), join(dir, 'mm-engine-migrate.service')], { encoding: 'utf8' });
+      for (const unit of ['mm-engine.service', 'mm-engine-migrate.service', 'mm-runner@.service']) copyFileSync(join(ROOT, 'infra/systemd', unit), join(dir, unit));
+      // a template is verified through an instance (systemd loads mm-runner@.service for it)
+      const res = spawnSync(analyze!, ['verify', '--man=no', join(dir, 'mm-engine.service'), join(dir, 'mm-engine-migrate.service'), join(dir, 'mm-runner@a.service')], { encoding: 'utf8' });
       // a machine without /usr/bin/node (nvm, say) cannot resolve ExecStart; everything else must be clean
       const complaints = res.stderr.split('\n').filter((l) => l.trim() !== '' && !/\/usr\/bin\/node/.test(l));
       assert.deepEqual(complaints, []);
@@ -223,5 +248,23 @@ describe('infra/systemd', () => {
     assert.match(migrate, /^EnvironmentFile=\/etc\/mm-engine\/migrate\.env$/m);
     assert.ok(!unit.includes('migrate.env'), 'the app never reads the migration secret');
     assert.match(read('infra/systemd/mm-engine.env.example'), /^MIGRATE_ON_START=false$/m);
+  });
+
+  test('the runner template: named by its instance, drained within the lease TTL, hardened like the server', () => {
+    const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    const unit = lines(read('infra/systemd/mm-runner@.service'));
+    for (const line of ['Environment=RUNNER_NAME=%i', 'KillSignal=SIGTERM', 'KillMode=mixed', 'TimeoutStopSec=15s', 'Restart=on-failure', 'User=mm-engine', 'EnvironmentFile=/etc/mm-engine/runner.env', 'ExecStart=/usr/bin/node --enable-source-maps dist/runner/main.js']) {
+      assert.ok(unit.includes(line), line);
+    }
+    // every hardening line of the server's [Service] section (a runner needs no state directory)
+    const server = lines(read('infra/systemd/mm-engine.service'));
+    const hardening = server.slice(server.indexOf('UMask=0077'), server.indexOf('[Install]'));
+    assert.ok(hardening.length >= 15 && hardening.includes('ProtectSystem=strict'), 'found the server unit\'s hardening block');
+    for (const line of hardening) assert.ok(unit.includes(line), `runner unit lacks ${line}`);
+    assert.ok(!unit.some((l) => l.startsWith('Requires=')), 'a runner-only machine has no server or migration unit to require');
+    const env = read('infra/systemd/mm-runner.env.example');
+    for (const name of ['DATABASE_URL', 'APP_SECRET', 'PAPER_VENUE_URL', 'RUNNER_TOKEN']) assert.match(env, new RegExp(`^${name}=`, 'm'), `${name} in mm-runner.env.example`);
+    assert.doesNotMatch(env, /^RUNNER_NAME=/m, 'the file would override the instance name');
+    assert.doesNotMatch(env, /^(ADMIN_PASSWORD|DATABASE_MIGRATION_URL)=/m, 'a runner holds no admin or migration secret');
   });
 });

@@ -6,8 +6,9 @@ import type { Account, Storage } from '@mm/storage';
 import { z } from 'zod';
 import { instrumentDto } from '../bots/dto.ts';
 import type { BotService } from '../bots/service.ts';
-import { ASTER_AUTH_FIELDS, asterAuthFamily } from '../venues/registry.ts';
-import type { VenueRegistry } from '../venues/registry.ts';
+import { paperAccountIssues } from '../paper-live/validation.ts';
+import { ASTER_AUTH_FIELDS, asterAuthFamily, marketsOf } from '@mm/runner';
+import type { VenueRegistry } from '@mm/runner';
 import { idParams } from './auth-routes.ts';
 import type { Routes } from './route.ts';
 import { validationError } from './route.ts';
@@ -90,6 +91,7 @@ function asterCredentials(family: AuthFamily, credentials: Readonly<Record<strin
 }
 
 const accountCreateSchema = accountInputSchema.superRefine((body, ctx) => {
+  for (const issue of paperAccountIssues(body)) ctx.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
   if (body.venue !== 'asterdex') {
     if (body.authFamily !== undefined) ctx.addIssue({ code: 'custom', path: ['authFamily'], message: 'only Asterdex accounts choose an auth family; leave authFamily out' });
     return;
@@ -97,12 +99,13 @@ const accountCreateSchema = accountInputSchema.superRefine((body, ctx) => {
   for (const issue of asterCredentialIssues(body.authFamily, body.credentials).issues) ctx.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
 });
 
-const accountPatchSchema = accountInputSchema.partial().omit({ venue: true });
+// the feed of a live-data paper account is set once, at creation
+const accountPatchSchema = accountInputSchema.partial().omit({ venue: true, feed: true });
 
 export function accountRoutes(routes: Routes, storage: Storage, registry: VenueRegistry, bots: BotService): void {
   /** The account as the API shows it; an Asterdex account also says which API family its key uses. */
   const accountDto = async (a: Account): Promise<AccountDto> => {
-    const dto = bots.accountDto(a);
+    const dto = a.feed === undefined ? bots.accountDto(a) : { ...bots.accountDto(a), feed: a.feed };
     if (a.venue !== 'asterdex' || !a.hasCredentials) return dto;
     const stored = await storage.accounts.getCredentials(a.id);
     return stored === undefined ? dto : { ...dto, authFamily: asterAuthFamily(stored) };
@@ -118,7 +121,17 @@ export function accountRoutes(routes: Routes, storage: Storage, registry: VenueR
     body: accountCreateSchema,
     response: 'AccountDto',
     handler: async ({ body, reply }) => {
-      if (body.venue === 'sim') throw validationError([{ path: 'venue', message: 'the paper account exists already; add a live venue' }]);
+      if (body.venue === 'sim') {
+        // a paper account (checked by the body schema: never live, no keys): on the simulated
+        // market, whose spot and perp markets it trades, or on a venue's live market data
+        const account = await storage.accounts.create(
+          body.feed === undefined
+            ? { name: body.name, venue: 'sim', market: 'spot', live: false }
+            : { name: body.name, venue: 'sim', market: body.market, live: false, ...(body.baseUrls === undefined ? {} : { baseUrls: body.baseUrls }), feed: body.feed },
+        );
+        reply.code(201);
+        return accountDto(account);
+      }
       let credentials: Readonly<Record<string, string>> = body.credentials;
       if (body.venue === 'asterdex') {
         // the body schema has checked that the credentials fit the family
@@ -152,6 +165,10 @@ export function accountRoutes(routes: Routes, storage: Storage, registry: VenueR
       const current = await storage.accounts.get(params.id);
       if (current === undefined) throw new EngineError('NOT_FOUND', `no account ${params.id}`);
       let credentials = body.credentials !== undefined && Object.keys(body.credentials).length > 0 ? body.credentials : undefined;
+      if (current.venue === 'sim') {
+        const issues = paperAccountIssues({ venue: 'sim', market: current.market, live: body.live ?? false, credentials: credentials ?? {}, baseUrls: body.baseUrls, feed: current.feed });
+        if (issues.length > 0) throw validationError(issues);
+      }
       if (current.venue === 'asterdex') credentials = await asterPatch(current, body.authFamily, credentials);
       else if (body.authFamily !== undefined) throw validationError([{ path: 'authFamily', message: 'only Asterdex accounts choose an auth family; leave authFamily out' }]);
       else if (credentials !== undefined) checkCredentials(current.venue as VenueName, credentials);
@@ -246,9 +263,8 @@ export function accountRoutes(routes: Routes, storage: Storage, registry: VenueR
     handler: async ({ params, query }): Promise<InstrumentDto[]> => {
       const account = await storage.accounts.get(params.id);
       if (account === undefined) throw new EngineError('NOT_FOUND', `no account ${params.id}`);
-      const markets = account.venue === 'sim' ? (['spot', 'perp'] as const) : [account.market];
       const out: InstrumentDto[] = [];
-      for (const market of markets) {
+      for (const market of marketsOf(account)) {
         if (query.market !== undefined && query.market !== market) continue;
         const adapter = await registry.forAccount(account, market);
         for (const i of await adapter.instruments()) {

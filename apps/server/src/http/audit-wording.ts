@@ -28,6 +28,8 @@ interface Phrase {
   readonly base: string;
   readonly done: string;
   readonly object: string;
+  /** A second verb phrase after the object, in both forms: "and close(d) its position". */
+  readonly then?: readonly [base: string, done: string];
   readonly extra?: string;
 }
 
@@ -39,6 +41,7 @@ const ACTION_VERBS: Readonly<Record<BotAction, readonly [base: string, done: str
   'cancel-all': ['cancel every order of', 'cancelled every order of'],
   kill: ['pull the kill switch on', 'pulled the kill switch on'],
   'reset-halt': ['reset the halt of', 'reset the halt of'],
+  'close-position': ['close the position of', 'closed the position of'],
 };
 
 /** Which bot or account a route acts on (its :id), if any. */
@@ -67,6 +70,14 @@ function text(body: unknown, key: string): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 200) : undefined;
 }
 
+/** "(reduce-only, ≤ 0.5 % slippage)" from a body's closePosition; undefined when it asks no close. */
+function closeTerms(body: unknown): string | undefined {
+  const close = field(body, 'closePosition');
+  if (close === undefined) return undefined;
+  const pct = field(close, 'maxSlippagePct');
+  return typeof pct === 'number' && Number.isFinite(pct) ? `(reduce-only, ≤ ${pct} % slippage)` : '(reduce-only)';
+}
+
 function phrase(r: AuditedRequest): Phrase | undefined {
   const bot = () => named('bot', r.subject, r.params.id);
   const account = () => named('account', r.subject, r.params.id);
@@ -89,7 +100,11 @@ function phrase(r: AuditedRequest): Phrase | undefined {
     case 'POST /api/bots/:id/actions/:action': {
       const verbs = ACTION_VERBS[r.params.action as BotAction];
       if (verbs === undefined) return undefined;
-      return { base: verbs[0], done: verbs[1], object: bot(), ...(because === undefined ? {} : { extra: because }) };
+      const terms = closeTerms(r.body);
+      const extra = [terms, because].filter((t) => t !== undefined).join(' ');
+      // a stop that closes the position says so; close-position's verb says it already
+      const then = r.params.action === 'stop' && terms !== undefined ? ({ then: ['and close its position', 'and closed its position'] } as const) : {};
+      return { base: verbs[0], done: verbs[1], object: bot(), ...then, ...(extra === '' ? {} : { extra }) };
     }
     case 'POST /api/bots/actions/:action': {
       const verbs = ACTION_VERBS[r.params.action as BotAction];
@@ -129,9 +144,10 @@ function phrase(r: AuditedRequest): Phrase | undefined {
 export function describeRequest(r: AuditedRequest): string {
   const p = phrase(r);
   if (p === undefined) return `${r.user} called ${r.method} ${r.route}${r.status >= 400 ? ` (refused: ${r.status})` : ''}`;
-  const tail = [p.object, p.extra].filter((s) => s !== undefined && s !== '').join(' ');
+  const refused = r.status >= 400;
+  const tail = [p.object, p.then?.[refused ? 0 : 1], p.extra].filter((s) => s !== undefined && s !== '').join(' ');
   const sentence = (verb: string) => [r.user, verb, tail].filter((s) => s !== '').join(' ');
-  return r.status >= 400 ? `${sentence(`tried to ${p.base}`)} (refused: ${r.status})` : sentence(p.done);
+  return refused ? `${sentence(`tried to ${p.base}`)} (refused: ${r.status})` : sentence(p.done);
 }
 
 /** The sign-in events auth-routes records itself (there is no session yet when they happen). */

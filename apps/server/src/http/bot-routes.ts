@@ -38,7 +38,9 @@ const actionBody = z
       )
       .strict()
       .optional()
-      .meta({ description: `Stop, perp bots only: after cancelling, close the bot's own position with reduce-only orders at most maxSlippagePct % (0 < pct ≤ ${MAX_CLOSE_SLIPPAGE_PCT}) through the best opposite price. Omitted: cancel orders only.` }),
+      .meta({
+        description: `Perp bots only: close the bot's own position with reduce-only orders at most maxSlippagePct % (0 < pct ≤ ${MAX_CLOSE_SLIPPAGE_PCT}) through the best opposite price. stop: after cancelling (omitted: cancel orders only), also for a halted bot; close-position: required, for a stopped bot.`,
+      }),
   })
   .optional();
 
@@ -130,19 +132,23 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
     handler: ({ params, body, session }) => bots.update(params.id, body, { user: session!.username }),
   });
 
-  routes.add({ method: 'DELETE', url: '/api/bots/:id', summary: 'Stop (cancelling its orders) and archive a bot', tag: 'bots', params: idParams, handler: async ({ params }) => bots.remove(params.id) });
+  routes.add({ method: 'DELETE', url: '/api/bots/:id', summary: 'Stop (cancelling its orders) and archive a bot', tag: 'bots', params: idParams, handler: async ({ params, session }) => bots.remove(params.id, { user: session!.username }) });
 
   routes.add({
     method: 'POST',
     url: '/api/bots/:id/actions/:action',
-    summary: 'start | stop | pause | resume | cancel-all | kill | reset-halt',
+    summary: 'start | stop | pause | resume | cancel-all | kill | reset-halt | close-position (a stopped perp bot; body closePosition)',
     tag: 'bots',
     params: actionParams,
     body: actionBody,
     response: 'BotSummaryDto',
-    handler: ({ params, body }) => {
-      if (body?.closePosition !== undefined && params.action !== 'stop') throw validationError([{ path: 'closePosition', message: `only a stop can close the position, not ${params.action}` }]);
-      return bots.act(params.id, params.action, body?.reason, body?.closePosition === undefined ? {} : { closePosition: body.closePosition });
+    handler: ({ params, body, session }) => {
+      const closes = params.action === 'stop' || params.action === 'close-position';
+      if (body?.closePosition !== undefined && !closes) throw validationError([{ path: 'closePosition', message: `only stop or close-position can close the position, not ${params.action}` }]);
+      if (params.action === 'close-position' && body?.closePosition === undefined) {
+        throw validationError([{ path: 'closePosition', message: 'give the slippage bound to close within, e.g. { "closePosition": { "maxSlippagePct": 0.5 } }' }]);
+      }
+      return bots.act(params.id, params.action, body?.reason, body?.closePosition === undefined ? {} : { closePosition: body.closePosition }, { user: session!.username });
     },
   });
 
@@ -154,9 +160,11 @@ export function botRoutes(routes: Routes, bots: BotService, storage: Storage): v
     params: allActionParams,
     body: actionBody,
     response: '{ id, ok, message? }[]',
-    handler: ({ params, body }) => {
-      if (body?.closePosition !== undefined) throw validationError([{ path: 'closePosition', message: 'positions are closed one bot at a time: stop that bot with closePosition' }]);
-      return bots.actAll(params.action, body?.reason);
+    handler: ({ params, body, session }) => {
+      if (body?.closePosition !== undefined || params.action === 'close-position') {
+        throw validationError([{ path: body?.closePosition !== undefined ? 'closePosition' : 'action', message: 'positions are closed one bot at a time: stop that bot with closePosition, or close-position a stopped one' }]);
+      }
+      return bots.actAll(params.action, body?.reason, { user: session!.username });
     },
   });
 

@@ -1,6 +1,6 @@
 // Prometheus text exposition of the engine's state: one gauge family per figure, labelled by bot.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { BotManager } from '@mm/engine';
+import type { FleetView } from '@mm/runner';
 import type { Storage } from '@mm/storage';
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -10,7 +10,7 @@ function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-export function renderMetrics(manager: BotManager, storage: Storage, startedAt: number): string {
+export function renderMetrics(manager: FleetView, storage: Storage, startedAt: number): string {
   const lines: string[] = [];
   const family = (name: string, help: string, type: 'gauge' | 'counter') => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
   const sample = (name: string, labels: Record<string, string>, value: number | string | undefined) => {

@@ -1,17 +1,18 @@
 // Health, metrics, the API description, venues, market snapshots, logs and the audit trail.
 import { EngineError, VENUE_CREDENTIALS, fx } from '@mm/core';
-import type { HealthDto, MarketSnapshotDto, Page, VenueInfoDto, AuditDto } from '@mm/core';
-import type { BotManager } from '@mm/engine';
+import type { HealthDto, MarketSnapshotDto, Page, RunnerDto, VenueInfoDto, AuditDto } from '@mm/core';
+import type { FleetView } from '@mm/runner';
 import type { Storage } from '@mm/storage';
 import { z } from 'zod';
 import { eventDto, instrumentDto, page } from '../bots/dto.ts';
-import type { VenueRegistry } from '../venues/registry.ts';
+import { marketsOf } from '@mm/runner';
+import type { VenueRegistry } from '@mm/runner';
 import { renderMetrics } from './metrics.ts';
 import type { Routes } from './route.ts';
 
 export interface SystemDeps {
   readonly storage: Storage;
-  readonly manager: BotManager;
+  readonly fleet: FleetView & { runnerList(): RunnerDto[] };
   readonly registry: VenueRegistry;
   readonly version: string;
   readonly startedAt: number;
@@ -38,7 +39,7 @@ const VENUES: VenueInfoDto[] = [
 ];
 
 export function systemRoutes(routes: Routes, deps: SystemDeps): void {
-  const { storage, manager, registry } = deps;
+  const { storage, fleet, registry } = deps;
 
   routes.add({
     method: 'GET',
@@ -48,7 +49,7 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
     auth: false,
     response: 'HealthDto',
     handler: ({ reply }): HealthDto => {
-      const bots = manager.list();
+      const bots = fleet.list();
       const database = storage.health;
       const body: HealthDto = {
         status: database === 'ok' ? 'ok' : 'degraded',
@@ -74,11 +75,20 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
       const tokenOk = deps.metricsToken !== undefined && bearer === deps.metricsToken;
       if (session === undefined && !tokenOk) throw new EngineError('UNAUTHENTICATED', 'log in or send the METRICS_TOKEN as a bearer token');
       reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-      return renderMetrics(manager, storage, deps.startedAt);
+      return renderMetrics(fleet, storage, deps.startedAt);
     },
   });
 
   routes.add({ method: 'GET', url: '/api/openapi.json', summary: 'This API, described as OpenAPI 3.1', tag: 'system', auth: false, handler: () => routes.openApi(deps.version) });
+
+  routes.add({
+    method: 'GET',
+    url: '/api/runners',
+    summary: 'The runner processes: heartbeat, bots held, memory (live ones first, then those stopped within the hour)',
+    tag: 'system',
+    response: 'RunnerDto[]',
+    handler: () => fleet.runnerList(),
+  });
 
   routes.add({ method: 'GET', url: '/api/venues', summary: 'Supported venues, markets and the credentials each needs', tag: 'system', response: 'VenueInfoDto[]', handler: () => VENUES });
 
@@ -92,13 +102,12 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
     handler: async ({ query }): Promise<MarketSnapshotDto> => {
       const account = await storage.accounts.get(query.accountId);
       if (account === undefined) throw new EngineError('NOT_FOUND', `no account ${query.accountId}`);
-      const markets = account.venue === 'sim' ? (['spot', 'perp'] as const) : [account.market];
-      for (const market of markets) {
+      for (const market of marketsOf(account)) {
         const adapter = await registry.forAccount(account, market);
         const inst = (await adapter.instruments()).find((i) => i.symbol === query.symbol);
         if (inst === undefined) continue;
         // a bot already on this market knows the freshest prices
-        const bot = manager.list().find((b) => b.accountKey === adapter.accountKey && b.symbol === query.symbol && b.instrument !== undefined);
+        const bot = fleet.list().find((b) => b.accountKey === adapter.accountKey && b.symbol === query.symbol && b.instrument !== undefined);
         const stats = bot?.stats();
         const book = bot?.currentBook();
         const balances = await adapter.balances();
@@ -111,7 +120,7 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
           instrument: instrumentDto(inst),
           reference:
             stats?.reference ??
-            (bestBid !== undefined && bestAsk !== undefined ? fx.format((fx.parse(bestBid) + fx.parse(bestAsk)) / 2n) : account.venue === 'sim' ? simReference(registry, inst.symbol) : undefined),
+            (bestBid !== undefined && bestAsk !== undefined ? fx.format((fx.parse(bestBid) + fx.parse(bestAsk)) / 2n) : account.venue === 'sim' ? registry.paperReference(account, inst.symbol) : undefined),
           bestBid,
           bestAsk,
           inventory: { base: fx.format(base), quote: fx.format(quote) },
@@ -149,14 +158,4 @@ export function systemRoutes(routes: Routes, deps: SystemDeps): void {
     handler: async ({ query }): Promise<Page<AuditDto>> =>
       page(await storage.audit.list({ limit: query.limit, cursor: query.cursor }), (e) => ({ id: String(e.id), user: e.username ?? e.userId ?? 'unknown', ip: e.ip, action: e.action, target: e.target, details: e.details, at: e.at })),
   });
-}
-
-/** Without a running bot, the paper exchange's own book gives the reference. */
-function simReference(registry: VenueRegistry, symbol: string): string | undefined {
-  const exchange = registry.paperWorld.exchange;
-  const bid = exchange.bestBid(symbol);
-  const ask = exchange.bestAsk(symbol);
-  if (bid === undefined || ask === undefined) return undefined;
-  const inst = exchange.instrument(symbol);
-  return fx.format((inst.ticksToFixed(bid) + inst.ticksToFixed(ask)) / 2n);
 }

@@ -3,7 +3,7 @@
 // fill, risk and log event since the previous frame. A slow client loses old frames rather
 // than holding memory or slowing trading.
 import type { BotSummaryDto, WsClientMessage, WsServerMessage } from '@mm/core';
-import type { BotManager } from '@mm/engine';
+import type { FleetView } from '@mm/runner';
 import type { WebSocket } from 'ws';
 import { bookDto, liveFillDto, liveOrderDto, statsDto } from '../bots/dto.ts';
 
@@ -28,7 +28,7 @@ export class WsHub {
   private readonly offs: (() => void)[] = [];
 
   constructor(
-    private readonly manager: BotManager,
+    private readonly manager: FleetView,
     private readonly summarize: (botId: string) => Promise<BotSummaryDto | undefined>,
   ) {
     this.timer = setInterval(() => this.flush(), FLUSH_MS);

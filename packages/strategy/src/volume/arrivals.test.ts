@@ -60,8 +60,9 @@ test('the draw is in active time: a gap between windows is skipped', () => {
   const config = volume({ dailyTargetQuote: '1000', minTradeQuote: '100', maxTradeQuote: '100', catchUpMultiple: 10, windows: [{ start: '08:00', end: '09:00' }, { start: '20:00', end: '21:00' }] });
   const now = utc(2024, 0, 15, 8, 59, 59);
   const state = pacing(config, 0n, now);
-  // 10 events over the 1 s + 1 h active time left, boosted by 1 + 2 × deficit / 1000
-  const rate = (10 / (1_000 + HOUR_MS)) * (1 + (2 * fx.toNumber(state.deficit)) / 1_000);
+  // 10 events over the 1 s + 1 h active time left, boosted by 1 + 2 × deficit / (an hour of what is left)
+  const hourNeed = (1_000 * HOUR_MS) / (1_000 + HOUR_MS);
+  const rate = (10 / (1_000 + HOUR_MS)) * (1 + 2 * Math.min(1, fx.toNumber(state.deficit) / hourNeed));
   const draw = new Rng(5).exponential(rate);
   assert.ok(draw > 1_000, 'this seed draws past the first window');
   // 1 s in the first window, the rest after 20:00
@@ -93,4 +94,19 @@ test('determinism: the same seed gives the same gaps', () => {
     return Array.from({ length: 20 }, (_, i) => delay(config, String(i * 100), utc(2024, 0, 15, 12), rng));
   };
   assert.deepEqual(run(), run());
+});
+
+test('an early deficit raises the rate at once: an hour of what is left behind is the full boost', () => {
+  const config = volume({ dailyTargetQuote: '12000', minTradeQuote: '100', maxTradeQuote: '100', catchUpMultiple: 4, windows: [{ start: '08:00', end: '20:00' }] });
+  // 09:00, nothing traded: 1000 behind; 12000 left over 11 h is 1090.9 an hour, so the boost is
+  // 1 + 2 × 1000 / 1090.9 = 2.83 → 120 events / 11 h × 2.83 = 30.9 an hour (under the bound of 40)
+  const now = utc(2024, 0, 15, 9);
+  const rng = new Rng('early');
+  const n = 4_000;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += delay(config, '0', now, rng);
+  const expected = HOUR_MS / ((120 / 11) * (1 + (2 * 1000) / (12000 / 11)));
+  assert.ok(Math.abs(sum / n / expected - 1) < 0.05, `mean ${sum / n}, expected ${expected}`);
+  // measured against the whole remaining amount it would have been 1 + 2 × 1000 / 12000: twice as slow
+  assert.ok(sum / n < (HOUR_MS / ((120 / 11) * (1 + (2 * 1000) / 12000))) * 0.5);
 });

@@ -1,6 +1,7 @@
 // When the next volume trade event happens: a seeded Poisson process over ACTIVE time whose rate
 // is what the rest of today's schedule needs (its goal minus what is traded, over the remaining
-// active time, in mean-size trades), boosted up to 3× while behind schedule, and never above the
+// active time, in mean-size trades), boosted up to 3× while behind schedule (fully once an hour's
+// worth behind), and never above the
 // catch-up bound (catchUpMultiple × the plain hourly pace, at most the hourly cap). Random gaps
 // make the flow look organic; the rate keeps it on pace.
 import { HOUR_MS, fx, tradingDay } from '@mm/core';
@@ -26,8 +27,11 @@ export function nextEventDelayMs(config: VolumeConfig, state: PacingState, trade
   const remainingQuote = fx.toNumber(remaining);
   const meanTrade = Math.min(fx.toNumber(fx.parse(config.minTradeQuote) + fx.parse(config.maxTradeQuote)) / 2, remainingQuote);
   const eventsNeeded = Math.max(1, remainingQuote / meanTrade);
-  // behind by the whole remaining amount (the end of the day) = full boost
-  const behind = Math.min(1, Math.max(0, fx.toNumber(state.deficit) / remainingQuote));
+  // behind by an hour of what is left to do = full boost: the schedule catches up within the
+  // hour instead of carrying a deficit until the evening (measured against the remaining amount,
+  // an early deficit hardly raised the rate at all)
+  const hourNeed = (remainingQuote * HOUR_MS) / remainingActiveMs;
+  const behind = Math.min(1, Math.max(0, fx.toNumber(state.deficit) / Math.min(hourNeed, remainingQuote)));
   // the catch-up bound, in events per ms at the mean trade size
   const bound = fx.toNumber(state.maxPerHour) / HOUR_MS / meanTrade;
   const rate = Math.min((eventsNeeded / remainingActiveMs) * (1 + (MAX_BOOST - 1) * behind), bound);

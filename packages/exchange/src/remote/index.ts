@@ -1,0 +1,3 @@
+export * from './wire.ts';
+export * from './server.ts';
+export * from './client.ts';
