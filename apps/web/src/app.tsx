@@ -18,6 +18,7 @@ const BotFormPage = lazy(() => import('./pages/bot-form/bot-form-page.tsx'));
 const AccountsPage = lazy(() => import('./pages/accounts.tsx'));
 const SettingsPage = lazy(() => import('./pages/settings.tsx'));
 const EventsPage = lazy(() => import('./pages/events.tsx'));
+const RunnersPage = lazy(() => import('./pages/runners.tsx'));
 
 export function App() {
   const setup = useSetupState();
@@ -70,6 +71,7 @@ function Routes() {
   if (path === '/accounts') return <AccountsPage />;
   if (path === '/settings') return <SettingsPage />;
   if (path === '/events') return <EventsPage />;
+  if (path === '/runners') return <RunnersPage />;
   return <p className="p-6 text-dim">Nothing here. <a className="underline" href="/">Back to the overview</a></p>;
 }
 

@@ -141,3 +141,18 @@ export function fmtAge(ms: number, now: number): string {
   const h = Math.floor(s / 3600);
   return h < 48 ? `${h}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(h / 24)}d`;
 }
+
+/** A span of time in words for ages and holds: "1.2 s", "42 s", "3 m", "5 h 07 m", "3 d". */
+export function fmtDuration(ms: number): string {
+  const t = Math.max(0, ms);
+  if (t < 10_000) return `${(t / 1000).toFixed(1)} s`;
+  if (t < 60_000) return `${Math.floor(t / 1000)} s`;
+  if (t < 3_600_000) return `${Math.floor(t / 60_000)} m`;
+  const h = Math.floor(t / 3_600_000);
+  return h < 48 ? `${h} h ${String(Math.floor((t % 3_600_000) / 60_000)).padStart(2, '0')} m` : `${Math.floor(h / 24)} d`;
+}
+
+/** Bytes as mebibytes with one decimal (process memory, not money: a float is fine). */
+export function fmtMiB(bytes: number): string {
+  return (bytes / 1_048_576).toFixed(1);
+}

@@ -11,6 +11,7 @@ import type {
   BotAction,
   BotConfigInput,
   BotDetailDto,
+  BotLeaseDto,
   BotSummaryDto,
   ConfigVersionDto,
   EventDto,
@@ -24,6 +25,7 @@ import type {
   RiskEventDto,
   RiskTripDto,
   RuleStatusDto,
+  RunnerDto,
   SessionDto,
   StatsPointDto,
   VenueInfoDto,
@@ -57,6 +59,8 @@ export const keys = {
   market: (accountId: string, symbol: string) => ['market', accountId, symbol] as const,
   settings: ['settings'] as const,
   audit: ['audit'] as const,
+  runners: ['runners'] as const,
+  lease: (id: string) => ['lease', id] as const,
 };
 
 export type FillFilters = {
@@ -206,7 +210,8 @@ export function storeSummary(qc: QueryClient, bot: BotSummaryDto): void {
     next[i] = bot;
     return next;
   });
-  qc.setQueryData<BotDetailDto>(keys.bot(bot.id), (detail) => (detail ? { ...detail, ...bot } : detail));
+  // a released lease is absent from the JSON: it must not survive from the older detail
+  qc.setQueryData<BotDetailDto>(keys.bot(bot.id), (detail) => (detail ? { ...detail, ...bot, lease: bot.lease } : detail));
 }
 
 /**
@@ -279,6 +284,35 @@ export function useDeleteBot() {
       qc.removeQueries({ queryKey: keys.bot(id) });
       void qc.invalidateQueries({ queryKey: keys.ledger });
     },
+  });
+}
+
+// ---------------------------------------------------------------- runner fleet
+
+/** The runner processes, alive first; polled (a heartbeat is a database write, not a pushed event). */
+export function useRunners() {
+  return useQuery({ queryKey: keys.runners, queryFn: () => api.get<RunnerDto[]>('/api/runners'), refetchInterval: 2_000 });
+}
+
+/** A bot's lease as of `at` (the moment it was fetched), so its ages can be carried forward between polls. */
+export interface LeaseSnapshot {
+  readonly lease: BotLeaseDto | undefined;
+  readonly at: number;
+}
+
+/**
+ * The bot page's lease line, polled every 2 s under its own key: the live stream rewrites the
+ * bot's cached detail many times a second, so the detail's update time says nothing about how
+ * old its lease figures are.
+ */
+export function useBotLease(id: string) {
+  return useQuery({
+    queryKey: keys.lease(id),
+    queryFn: async (): Promise<LeaseSnapshot> => {
+      const bot = await api.get<BotDetailDto>(`/api/bots/${encodeURIComponent(id)}`);
+      return { lease: bot.lease, at: Date.now() };
+    },
+    refetchInterval: 2_000,
   });
 }
 

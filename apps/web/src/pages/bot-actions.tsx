@@ -117,7 +117,13 @@ function useStopBot() {
   });
 }
 
-const DEFAULT_SLIPPAGE_PCT = '0.5';
+export const DEFAULT_SLIPPAGE_PCT = '0.5';
+
+/** What is wrong with a typed slippage bound, or undefined when it is one the server takes. */
+export function slippageProblem(text: string): string | undefined {
+  const value = Number(text);
+  return text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_CLOSE_SLIPPAGE_PCT ? `above 0 and at most ${MAX_CLOSE_SLIPPAGE_PCT} %` : undefined;
+}
 
 /**
  * Stop for a perp bot. With a position it asks: cancel orders only (the default), or cancel and
@@ -138,7 +144,7 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
   const quote = bot.stats?.ledger.quoteAsset || bot.quoteAsset || 'quote';
   const halted = bot.tradingState === 'HALTED';
   const value = Number(pct);
-  const pctError = choice !== 'close' ? undefined : pct.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_CLOSE_SLIPPAGE_PCT ? `above 0 and at most ${MAX_CLOSE_SLIPPAGE_PCT} %` : undefined;
+  const pctError = choice !== 'close' ? undefined : slippageProblem(pct);
   const confirm = async () => {
     const body: BotActionInput = choice === 'close' ? { closePosition: { maxSlippagePct: value } } : {};
     try {
@@ -187,8 +193,8 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
                     <span className="block text-[0.9em] text-mute">The position stays open at the venue, unwatched by the bot, until you start it again or close it yourself.</span>
                   </span>
                 </label>
-                <div className={`flex items-start gap-2 ${halted ? 'opacity-60' : ''}`}>
-                  <input type="radio" id={`${id}-close`} name={`${id}-stop`} className="mt-1 accent-white" disabled={halted} checked={choice === 'close'} onChange={() => setChoice('close')} />
+                <div className="flex items-start gap-2">
+                  <input type="radio" id={`${id}-close`} name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'close'} onChange={() => setChoice('close')} />
                   <div>
                     <label htmlFor={`${id}-close`} className="text-fg">
                       Cancel and close the position
@@ -204,7 +210,6 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
                         max={MAX_CLOSE_SLIPPAGE_PCT}
                         step={0.1}
                         className="w-20"
-                        disabled={halted}
                         value={pct}
                         onFocus={() => setChoice('close')}
                         onChange={(e) => setPct(e.target.value)}
@@ -212,9 +217,9 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
                       %)
                     </span>
                     <span className="block text-[0.9em] text-mute">
-                      {halted
-                        ? 'Not while the bot is halted: the halt refuses every new order. Reset the halt first, or cancel orders only.'
-                        : `After the cancels, ${long ? 'sells' : 'buys'} at most ${Number.isFinite(value) && value > 0 ? value : '…'} % ${long ? 'below the best bid' : 'above the best ask'}; what finds no liquidity within that stays open (the bot's log says what is left).`}
+                      After the cancels, {long ? 'sells' : 'buys'} at most {Number.isFinite(value) && value > 0 ? value : '…'} % {long ? 'below the best bid' : 'above the best ask'}; what finds no liquidity within that stays
+                      open (the bot's log says what is left).
+                      {halted ? ' The bot is halted: these reduce-only orders are the only ones the halt lets through, and it still holds afterwards.' : ''}
                     </span>
                     {pctError !== undefined ? (
                       <span role="alert" className="block text-err">

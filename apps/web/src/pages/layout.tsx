@@ -20,6 +20,7 @@ import { Button } from '../ui/button.tsx';
 const NAV = [
   { to: '/', label: 'Overview' },
   { to: '/accounts', label: 'Accounts' },
+  { to: '/runners', label: 'Runners' },
   { to: '/events', label: 'Events' },
   { to: '/settings', label: 'Settings' },
 ];

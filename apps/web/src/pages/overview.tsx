@@ -11,6 +11,7 @@ import { dec, decimalsOf, isPositive, mid, percentOf, sum } from '../lib/format.
 import { chartNumber } from '../lib/chart-number.ts';
 import { assetsOf } from '../lib/assets.ts';
 import { useNarrow } from '../lib/use-narrow.ts';
+import { cx } from '../lib/cx.ts';
 import { Button } from '../ui/button.tsx';
 import { ConfirmButton } from '../ui/confirm.tsx';
 import { Empty, ErrorText, Panel } from '../ui/panel.tsx';
@@ -90,6 +91,9 @@ function BotTable({ bots }: { bots: readonly BotSummaryDto[] }) {
           <th scope="col">Mode</th>
           <th scope="col">State</th>
           <th scope="col">Risk</th>
+          <th scope="col" title="The runner process that holds the bot's lease and trades it">
+            Runner
+          </th>
           <th scope="col" className="num">
             Mid
           </th>
@@ -164,6 +168,9 @@ const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
       <td>
         <RiskPill state={bot.tradingState} blocked={bot.quotingBlocked} />
       </td>
+      <td data-col="runner">
+        <RunnerCell bot={bot} />
+      </td>
       <td className="num" data-col="mid">
         <span title={touch === undefined && price !== undefined ? 'last stored mark' : undefined}>{dec(price, { maxDecimals: Math.max(priceDecimals, 2) })}</span>
       </td>
@@ -204,6 +211,29 @@ const BotRow = memo(function BotRow({ bot }: { bot: BotSummaryDto }) {
   );
 });
 
+/** Who trades the bot: its lease holder; a bot that should run but has none is waiting for a runner. */
+function RunnerCell({ bot }: { bot: BotSummaryDto }) {
+  const lease = bot.lease;
+  if (lease === undefined) {
+    return bot.desiredState === 'stopped' ? (
+      <span className="text-mute" title="stopped, and no runner holds it">
+        —
+      </span>
+    ) : (
+      <span className="whitespace-nowrap text-pause" title="no runner holds the bot: it trades once a runner claims it">
+        — unclaimed
+      </span>
+    );
+  }
+  const expired = lease.expiresInMs < 0;
+  return (
+    <span className={cx('whitespace-nowrap', expired ? 'text-pause' : 'text-dim')} title={`epoch ${lease.epoch}${expired ? ' · lease expired, waiting for a runner' : ''}`}>
+      {lease.runnerName}
+      {expired ? ' · expired' : null}
+    </span>
+  );
+}
+
 /** One footer block per quote asset: Σ bots, the unattributed activity, and the total of both. */
 function Totals({ bots }: { bots: readonly BotSummaryDto[] }) {
   const ledger = useLedger();
@@ -226,6 +256,8 @@ function Totals({ bots }: { bots: readonly BotSummaryDto[] }) {
 
 function TotalsRows({ quote, group, t, fills, missing, missingTitle }: { quote: string; group: readonly BotSummaryDto[]; t: LedgerTotals | undefined; fills: number; missing: string; missingTitle: string | undefined }) {
   const running = group.filter((b) => b.state === 'RUNNING').length;
+  const held = group.filter((b) => b.lease !== undefined).length;
+  const unclaimed = group.filter((b) => b.lease === undefined && b.desiredState !== 'stopped').length;
   const stats = group.map((b) => b.stats);
   const target = sum(stats.map((s) => s?.volume.target));
   const orders = stats.reduce((n, s) => n + (s?.openOrders ?? 0), 0);
@@ -244,6 +276,7 @@ function TotalsRows({ quote, group, t, fills, missing, missingTitle }: { quote: 
         </td>
         <td className="text-dim">{running} running</td>
         <td className="text-dim">{group.filter((b) => b.tradingState !== 'ACTIVE').length} limited</td>
+        <td className="whitespace-nowrap text-dim">{unclaimed > 0 ? <span className="text-pause">{unclaimed} unclaimed</span> : `${held} held`}</td>
         <td />
         <td />
         <td className="num" data-col="today">
@@ -267,7 +300,7 @@ function TotalsRows({ quote, group, t, fills, missing, missingTitle }: { quote: 
         <td className="whitespace-nowrap">
           + unattributed<span className="text-mute">{q}</span>
         </td>
-        <td colSpan={7} className="text-mute">
+        <td colSpan={8} className="text-mute">
           {t ? `${fills} ${fills === 1 ? 'fill' : 'fills'} no bot placed, funding and transfers on the accounts` : ''}
         </td>
         <td />
@@ -280,7 +313,7 @@ function TotalsRows({ quote, group, t, fills, missing, missingTitle }: { quote: 
         <td className="whitespace-nowrap">
           = total<span className="font-normal text-dim">{q}</span>
         </td>
-        <td colSpan={7} className="font-normal text-mute">
+        <td colSpan={8} className="font-normal text-mute">
           bots and unattributed activity, each fill counted once
         </td>
         <td />

@@ -33,6 +33,11 @@ function blankConfig(accountId: string): BotConfigInput {
   };
 }
 
+/** A config stored before a volume field existed (e.g. catchUpMultiple) shows the default the engine applies. */
+function withVolumeDefaults(config: BotConfigInput): BotConfigInput {
+  return { ...config, volume: { ...volumeSchema.parse({}), ...config.volume } };
+}
+
 export default function BotFormPage({ botId }: { botId?: string | undefined }) {
   const existing = useQuery({
     queryKey: keys.bot(botId ?? ''),
@@ -45,7 +50,7 @@ export default function BotFormPage({ botId }: { botId?: string | undefined }) {
   if (existing.isError) return <ErrorText>{errorMessage(existing.error)}</ErrorText>;
   if (accounts.isPending) return <Empty>loading…</Empty>;
   const defaultAccount = accounts.data?.find((a) => a.venue === 'sim')?.id ?? accounts.data?.[0]?.id ?? '';
-  const initial: BotConfigInput = existing.data ? structuredClone(existing.data.config) : blankConfig(defaultAccount);
+  const initial: BotConfigInput = existing.data ? withVolumeDefaults(structuredClone(existing.data.config)) : blankConfig(defaultAccount);
   return <BotForm bot={existing.data} initial={initial} />;
 }
 

@@ -269,7 +269,15 @@ export function VolumeSection() {
       </div>
       <Group title="Hard caps" pairs>
         <DecimalField name="volume.maxNotionalPerHourQuote" label="Max per hour" suffix="quote" />
-        <span className="hidden sm:block" />
+        <NumberField
+          name="volume.catchUpMultiple"
+          label="Catch-up multiple"
+          suffix="×"
+          step="0.5"
+          min={1}
+          max={10}
+          help="Bounds catching up (e.g. after a mid-day start): per clock hour at most this × the plain pace (daily target ÷ active hours), never over Max per hour. 1–10."
+        />
         <DecimalField name="volume.maxFeesPerDayQuote" label="Max fees per day" suffix="quote" />
         <DecimalField name="volume.maxLossPerDayQuote" label="Max loss per day" suffix="quote" />
       </Group>

@@ -21,7 +21,9 @@ import { FillsPanel } from './fills-panel.tsx';
 import { VolumePanel } from './volume-panel.tsx';
 import { RiskPanel } from './risk-panel.tsx';
 import { LedgerPanel, NotLiveNote } from './ledger-panel.tsx';
+import { ClosePositionButton } from './close-position.tsx';
 import { EventLog } from '../event-log.tsx';
+import { LeaseLine } from './lease-line.tsx';
 
 // the charts (lightweight-charts) load in their own chunk
 const PriceChart = lazy(() => import('./price-chart.tsx'));
@@ -131,6 +133,7 @@ function BotHeader({ bot }: { bot: BotDetailDto }) {
           Delete
         </ConfirmButton>
       </div>
+      <LeaseLine botId={bot.id} stopped={bot.desiredState === 'stopped'} className="basis-full" />
     </section>
   );
 }
@@ -142,15 +145,25 @@ function StoppedPosition({ bot, priceDecimals }: { bot: BotDetailDto; priceDecim
   if (bot.market !== 'perp' || l === undefined || qty === undefined || qty === 0n) return null;
   const base = l.baseAsset || bot.baseAsset || 'base';
   const quote = l.quoteAsset || bot.quoteAsset || 'quote';
+  // only a stopped bot closes on its own; a running one closes with its stop
+  const closable = bot.state === 'STOPPED';
   return (
-    <p role="status" aria-label="Open position" className="mb-3 border border-pause/60 px-3 py-2 text-pause">
-      Open position left at the venue:{' '}
-      <span className={qty > 0n ? 'text-buy' : 'text-sell'}>
-        {dec(l.position, { maxDecimals: 8 })} {base} {qty > 0n ? 'long' : 'short'}
-      </span>{' '}
-      · entry {dec(l.averageEntry, { decimals: priceDecimals + 2 })} · unrealized {dec(l.unrealized, { decimals: 2, sign: true })} {quote}
-      {l.mark === undefined ? ' (no mark stored)' : ` at the last mark ${dec(l.mark, { maxDecimals: priceDecimals + 2 })}`}. The stopped bot does not watch it: start the bot again, or close it at the venue.
-    </p>
+    <div role="status" aria-label="Open position" className="mb-3 border border-pause/60 px-3 py-2 text-pause">
+      <p>
+        Open position left at the venue:{' '}
+        <span className={qty > 0n ? 'text-buy' : 'text-sell'}>
+          {dec(l.position, { maxDecimals: 8 })} {base} {qty > 0n ? 'long' : 'short'}
+        </span>{' '}
+        · entry {dec(l.averageEntry, { decimals: priceDecimals + 2 })} · unrealized {dec(l.unrealized, { decimals: 2, sign: true })} {quote}
+        {l.mark === undefined ? ' (no mark stored)' : ` at the last mark ${dec(l.mark, { maxDecimals: priceDecimals + 2 })}`}. The stopped bot does not watch it: start the bot again, or close it
+        {closable ? ' here (reduce-only, within a slippage bound) or at the venue.' : ' at the venue.'}
+      </p>
+      {closable ? (
+        <div className="mt-2">
+          <ClosePositionButton bot={bot} position={l.position} base={base} />
+        </div>
+      ) : null}
+    </div>
   );
 }
 
