@@ -8,7 +8,7 @@ import { BotManager, MemoryJournal } from '@mm/engine';
 import { DEMO_MARKETS, PaperWorld } from '@mm/exchange-sim';
 import type { Benchmark } from './types.ts';
 
-const EXAMPLE = JSON.parse(readFileSync(new URL('../examples/spot-backtest.json', import.meta.url), 'utf8')) as { bot: BotConfigInput; funding: Record<string, string> };
+const EXAMPLE = JSON.parse(readFileSync(new URL('../examples/synthetic-spot-backtest.json', import.meta.url), 'utf8')) as { bot: BotConfigInput; funding: Record<string, string> };
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

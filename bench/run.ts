@@ -8,8 +8,13 @@ import type { Benchmark, Figures } from './types.ts';
 import { engineBenchmarks } from './engine.bench.ts';
 import { simBenchmarks } from './sim.bench.ts';
 import { storageBenchmarks } from './storage.bench.ts';
+import { marketDataBenchmarks } from './market-data.bench.ts';
+import { replayBenchmarks } from './replay.bench.ts';
+import { sweepBenchmarks } from './sweep.bench.ts';
+import { memoryBenchmarks } from './memory.bench.ts';
+import { fleetBenchmarks } from './fleet.bench.ts';
 
-const ALL: Benchmark[] = [...simBenchmarks, ...engineBenchmarks, ...storageBenchmarks];
+const ALL: Benchmark[] = [...simBenchmarks, ...engineBenchmarks, ...storageBenchmarks, ...marketDataBenchmarks, ...replayBenchmarks, ...sweepBenchmarks, ...memoryBenchmarks, ...fleetBenchmarks];
 const BASELINE = new URL('./baseline.json', import.meta.url);
 
 interface Options {
