@@ -2,11 +2,11 @@
 // no longer holds at its epoch are dropped (order intents throw LEASE_LOST, fills reject with it),
 // while the other bots of the same batch, and writes without a bot, land.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, beforeEach, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { isEngineError } from '@mm/core';
 import type { RiskTrip } from '@mm/core';
-import { BACKENDS, TEST_KEY, dropTestDatabases, fill, order, postgresBackend, queryRows, seedBot, silentOptions, truncateAll } from '../test-support/fixtures.ts';
+import { BACKENDS, dropTestDatabases, fill, order, postgresBackend, queryRows, seedBot, silentOptions, suiteStorage, TEST_KEY, truncateAll } from '../test-support/fixtures.ts';
 import { createTestDatabase } from '../test-support/postgres.ts';
 import type { JournalFence } from './journal/fence.ts';
 import type { LeaseGrant } from './repos/fleet.ts';
@@ -38,14 +38,7 @@ for (const backend of BACKENDS) {
     let storage: Storage;
     let a: string;
     let b: string;
-
-    before(async () => {
-      storage = await backend.open();
-    });
-    after(async () => {
-      await storage?.close();
-      await dropTestDatabases();
-    });
+    suiteStorage(backend, (s) => (storage = s));
     beforeEach(async () => {
       storage.journal.setFence(undefined);
       await truncateAll(storage);

@@ -2,10 +2,10 @@
 // release, expiry) with epochs, commands for a bot's holder, live status fenced by epoch; and on
 // PostgreSQL, two storages claiming at once never get the same bot.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, beforeEach, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { isEngineError } from '@mm/core';
-import { BACKENDS, TEST_KEY, dropTestDatabases, postgresBackend, queryRows, seedBot, silentOptions, truncateAll, waitFor } from '../test-support/fixtures.ts';
+import { BACKENDS, dropTestDatabases, postgresBackend, queryRows, seedBot, silentOptions, suiteStorage, TEST_KEY, truncateAll, waitFor } from '../test-support/fixtures.ts';
 import { createTestDatabase } from '../test-support/postgres.ts';
 import { CHANNEL_COMMAND, CHANNEL_COMMAND_DONE, CHANNEL_LEASE } from './repos/fleet.ts';
 import { openStorage } from './storage.ts';
@@ -29,14 +29,7 @@ async function collect(storage: Storage, channel: string): Promise<{ got: string
 for (const backend of BACKENDS) {
   describe(`fleet on ${backend.name}`, { skip: backend.skip }, () => {
     let storage: Storage;
-
-    before(async () => {
-      storage = await backend.open();
-    });
-    after(async () => {
-      await storage?.close();
-      await dropTestDatabases();
-    });
+    suiteStorage(backend, (s) => (storage = s));
     beforeEach(() => truncateAll(storage));
 
     test('runners: register, heartbeat, stop; alive means a recent heartbeat and not stopped', async () => {

@@ -2,9 +2,9 @@
 // exactly once, batched writes flushed (and kept across close), a 1,000-fill burst that leaves
 // the event loop responsive, and what a restarting bot gets back.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, beforeEach, describe, test } from 'node:test';
 import { isEngineError } from '@mm/core';
-import { BACKENDS, INSTRUMENT, dropTestDatabases, fill, order, seedBot, truncateAll, waitFor } from '../test-support/fixtures.ts';
+import { BACKENDS, dropTestDatabases, fill, INSTRUMENT, order, seedBot, suiteStorage, truncateAll, waitFor } from '../test-support/fixtures.ts';
 import type { Storage } from './storage.ts';
 
 const DAY = 86_400_000;
@@ -13,14 +13,7 @@ for (const backend of BACKENDS) {
   describe(`journal on ${backend.name}`, { skip: backend.skip }, () => {
     let storage: Storage;
     let botId: string;
-
-    before(async () => {
-      storage = await backend.open();
-    });
-    after(async () => {
-      await storage?.close();
-      await dropTestDatabases();
-    });
+    suiteStorage(backend, (s) => (storage = s));
     beforeEach(async () => {
       await truncateAll(storage);
       botId = await seedBot(storage);

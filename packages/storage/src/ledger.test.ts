@@ -2,11 +2,11 @@
 // equals the straight fold of everything it recorded (also after a reconnect), the snapshot is
 // really used, a symbol change starts afresh, and an account's reconciliation sums.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { BotLedger, foldInto, fx, ledgerFillOf, ledgerSpecOf } from '@mm/core';
 import type { Fill, LedgerFill, OrderTag } from '@mm/core';
-import { BACKENDS, INSTRUMENT, dropTestDatabases, fill, seedBot, truncateAll } from '../test-support/fixtures.ts';
+import { BACKENDS, fill, INSTRUMENT, seedBot, suiteStorage, truncateAll } from '../test-support/fixtures.ts';
 import type { Storage } from './storage.ts';
 
 const spec = ledgerSpecOf(INSTRUMENT, 'UTC');
@@ -30,14 +30,7 @@ const asLedgerFills = (rows: readonly { fill: Fill; tag: OrderTag; reference: bi
 for (const backend of BACKENDS) {
   describe(`ledger storage on ${backend.name}`, { skip: backend.skip }, () => {
     let storage: Storage;
-
-    before(async () => {
-      storage = await backend.open();
-    });
-    after(async () => {
-      await storage?.close();
-      await dropTestDatabases();
-    });
+    suiteStorage(backend, (s) => (storage = s));
     beforeEach(() => truncateAll(storage));
 
     test('snapshot plus tail equals the straight fold of every fill, cash flow and day mark', async () => {

@@ -2,11 +2,11 @@
 // channel checks; on PostgreSQL one dedicated connection survives being terminated (onReconnect
 // runs, delivery resumes) and closes with storage; on PGlite, listeners survive a reopen.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { isEngineError } from '@mm/core';
-import { BACKENDS, TEST_KEY, dropTestDatabases, pgliteBackend, postgresBackend, queryRows, silentOptions, waitFor } from '../test-support/fixtures.ts';
+import { BACKENDS, dropTestDatabases, pgliteBackend, postgresBackend, queryRows, silentOptions, suiteStorage, TEST_KEY, waitFor } from '../test-support/fixtures.ts';
 import { ADMIN_URL, createTestDatabase } from '../test-support/postgres.ts';
 import { LISTENER_APPLICATION_NAME } from './backend/pg-listener.ts';
 import { openStorage } from './storage.ts';
@@ -20,14 +20,7 @@ function inbox(): { got: string[]; push: (p: string) => void } {
 for (const backend of BACKENDS) {
   describe(`listen / notify on ${backend.name}`, { skip: backend.skip }, () => {
     let storage: Storage;
-
-    before(async () => {
-      storage = await backend.open();
-    });
-    after(async () => {
-      await storage?.close();
-      await dropTestDatabases();
-    });
+    suiteStorage(backend, (s) => (storage = s));
 
     test('a notification reaches every subscriber of its channel, and none after unlisten', async () => {
       const [one, two, other] = [inbox(), inbox(), inbox()];

@@ -2,22 +2,15 @@
 // filtered and paginated lists (offset and cursor, with totals), event text search, audit,
 // settings and the simulator's saved state.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import { isEngineError } from '@mm/core';
-import { BACKENDS, botConfig, dropTestDatabases, fill, order, seedBot, truncateAll } from '../test-support/fixtures.ts';
+import { BACKENDS, botConfig, fill, order, seedBot, suiteStorage, truncateAll } from '../test-support/fixtures.ts';
 import type { Storage } from './storage.ts';
 
 for (const backend of BACKENDS) {
   describe(`repositories on ${backend.name}`, { skip: backend.skip }, () => {
     let storage: Storage;
-
-    before(async () => {
-      storage = await backend.open();
-    });
-    after(async () => {
-      await storage?.close();
-      await dropTestDatabases();
-    });
+    suiteStorage(backend, (s) => (storage = s));
     beforeEach(() => truncateAll(storage));
 
     test('users and sessions', async () => {

@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { Instrument, botConfigSchema, newOrderRecord } from '@mm/core';
@@ -105,6 +106,22 @@ export async function dropTestDatabases(): Promise<void> {
 }
 
 export const BACKENDS: readonly TestBackend[] = [pgliteBackend, postgresBackend];
+
+/**
+ * A suite's storage on one backend: opened before its first test, closed with its test
+ * databases dropped after its last. Call it inside `describe`; `use` receives the instance.
+ */
+export function suiteStorage(backend: TestBackend, use: (storage: Storage) => void): void {
+  let storage: Storage | undefined;
+  before(async () => {
+    storage = await backend.open();
+    use(storage);
+  });
+  after(async () => {
+    await storage?.close();
+    await dropTestDatabases();
+  });
+}
 
 /** Empties every table. DELETE, not TRUNCATE: on tiny tables it is several times faster in PGlite. */
 export async function truncateAll(storage: Storage): Promise<void> {
