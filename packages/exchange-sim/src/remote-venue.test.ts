@@ -82,14 +82,20 @@ async function serveSim(market: MarketKind, options: { token?: string; latency?:
   };
 }
 
+/** Two clients of the served adapter's one account, connected one after the other. */
+async function connectedPair(served: Served): Promise<[RemoteVenueAdapter, RemoteVenueAdapter]> {
+  const a = served.remote();
+  const b = served.remote();
+  await a.connect();
+  await b.connect();
+  return [a, b];
+}
+
 function remoteHarness(market: MarketKind): HarnessFactory {
   return async (): Promise<ConformanceHarness> => {
     const served = await serveSim(market);
     const symbol = market === 'spot' ? CONFORMANCE_SPOT.symbol : CONFORMANCE_PERP.symbol;
-    const venue = served.remote();
-    const sameAccount = served.remote();
-    await venue.connect();
-    await sameAccount.connect();
+    const [venue, sameAccount] = await connectedPair(served);
     await venue.subscribeMarket(symbol);
     return {
       venue,
@@ -245,10 +251,7 @@ describe('remote venue over the wire', () => {
   test('two clients on one account see each other\'s orders and fills; closing one leaves the shared adapter serving the other', async () => {
     const served = await serveSim('spot');
     try {
-      const a = served.remote();
-      const b = served.remote();
-      await a.connect();
-      await b.connect();
+      const [a, b] = await connectedPair(served);
       assert.equal(a.accountKey, b.accountKey);
       const seenByB: string[] = [];
       b.events.on('order', (o) => seenByB.push(o.clientOrderId));
@@ -272,10 +275,7 @@ describe('remote venue over the wire', () => {
   test('a market one client unsubscribes keeps flowing to another client that still wants it', async () => {
     const served = await serveSim('spot');
     try {
-      const a = served.remote();
-      const b = served.remote();
-      await a.connect();
-      await b.connect();
+      const [a, b] = await connectedPair(served);
       await a.subscribeMarket(CONFORMANCE_SPOT.symbol);
       await b.subscribeMarket(CONFORMANCE_SPOT.symbol);
       await a.unsubscribeMarket(CONFORMANCE_SPOT.symbol);

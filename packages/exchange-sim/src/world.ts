@@ -8,7 +8,7 @@ import { MarketSimulator } from './market.ts';
 import type { ArbitrageConfig, LiquidityConfig, TakerConfig } from './market.ts';
 import type { PricePathConfig } from './price-path.ts';
 import { SimVenue, TYPICAL_LATENCY } from './venue.ts';
-import type { LatencyModel } from './venue.ts';
+import type { LatencyModel, SimVenueOptions } from './venue.ts';
 import { exportSimState, importSimState } from './state.ts';
 import type { SimState } from './state.ts';
 
@@ -62,6 +62,22 @@ export const DEMO_MARKETS: readonly PaperMarketSpec[] = [
 ];
 
 export const DEFAULT_FUNDING: Funding = { USDT: '10000', DEMO: '20000' };
+
+/** Opens a paper account, self-trade prevention on, with its funding; no-op when it exists. */
+export function openPaperAccount(exchange: SimExchange, accountId: string, funding: Funding): void {
+  if (exchange.hasAccount(accountId)) return;
+  exchange.createAccount(accountId, { stpMode: 'expire_taker' });
+  for (const [asset, amount] of Object.entries(funding)) exchange.deposit(accountId, asset, fx.parse(amount));
+}
+
+/** What a world gives every venue it makes. */
+export type PaperVenueBase = Pick<SimVenueOptions, 'exchange' | 'clock' | 'rng' | 'latency' | 'bookIntervalMs' | 'reconnectDelayMs' | 'bookKeepaliveMs' | 'bookAvailable'>;
+
+/** One account's venue on one market kind, with its own random stream. */
+export function newPaperVenue(base: PaperVenueBase, accountId: string, market: MarketKind): SimVenue {
+  const key = `${accountId}:${market}`;
+  return new SimVenue({ ...base, account: accountId, rng: base.rng.fork(`venue/${key}`), market, accountKey: `sim:${key}` });
+}
 
 /** Serves as the engine's venue provider (structurally): one SimVenue per paper account and market. */
 export class PaperWorld {
@@ -130,9 +146,7 @@ export class PaperWorld {
 
   /** Creates and funds a paper account on first use. */
   ensureAccount(accountId: string, funding: Funding = this.funding): void {
-    if (this.exchange.hasAccount(accountId)) return;
-    this.exchange.createAccount(accountId, { stpMode: 'expire_taker' });
-    for (const [asset, amount] of Object.entries(funding)) this.exchange.deposit(accountId, asset, fx.parse(amount));
+    openPaperAccount(this.exchange, accountId, funding);
   }
 
   venue(accountId: string, market: MarketKind): SimVenue {
@@ -140,16 +154,7 @@ export class PaperWorld {
     let venue = this.venues.get(key);
     if (venue === undefined) {
       this.ensureAccount(accountId);
-      venue = new SimVenue({
-        exchange: this.exchange,
-        account: accountId,
-        clock: this.clock,
-        rng: this.rng.fork(`venue/${key}`),
-        market,
-        accountKey: `sim:${key}`,
-        latency: this.latency,
-        ...this.venueTiming,
-      });
+      venue = newPaperVenue({ exchange: this.exchange, clock: this.clock, rng: this.rng, latency: this.latency, ...this.venueTiming }, accountId, market);
       this.venues.set(key, venue);
     }
     return venue;

@@ -14,9 +14,9 @@ import type { MarketEvent } from '@mm/market-data';
 import { SimExchange } from '../exchange.ts';
 import { exportSimState, importSimState } from '../state.ts';
 import type { SimState } from '../state.ts';
-import { SimVenue, TYPICAL_LATENCY } from '../venue.ts';
-import type { LatencyModel } from '../venue.ts';
-import { DEFAULT_FUNDING } from '../world.ts';
+import { TYPICAL_LATENCY } from '../venue.ts';
+import type { LatencyModel, SimVenue } from '../venue.ts';
+import { DEFAULT_FUNDING, newPaperVenue, openPaperAccount } from '../world.ts';
 import type { Funding } from '../world.ts';
 import type { QueueModelSpec } from './cancel-model.ts';
 import { ReplayMarket } from './market.ts';
@@ -228,10 +228,7 @@ export class ReplayWorld {
   /** Creates and funds an account on first use; its orders on every recorded market follow the recorded queues. */
   ensureAccount(accountId: string, funding: Funding = this.funding): void {
     this.accounts.add(accountId);
-    if (!this.exchange.hasAccount(accountId)) {
-      this.exchange.createAccount(accountId, { stpMode: 'expire_taker' });
-      for (const [asset, amount] of Object.entries(funding)) this.exchange.deposit(accountId, asset, fx.parse(amount));
-    }
+    openPaperAccount(this.exchange, accountId, funding);
     for (const market of this.replays.values()) market.track(accountId);
   }
 
@@ -240,17 +237,8 @@ export class ReplayWorld {
     let venue = this.venues.get(key);
     if (venue === undefined) {
       this.ensureAccount(accountId);
-      venue = new SimVenue({
-        exchange: this.exchange,
-        account: accountId,
-        clock: this.clock,
-        rng: this.rng.fork(`venue/${key}`),
-        market,
-        accountKey: `sim:${key}`,
-        latency: this.latency,
-        ...this.venueTiming,
-        bookAvailable: (symbol) => this.replays.get(symbol)?.book.known ?? true,
-      });
+      const bookAvailable = (symbol: string) => this.replays.get(symbol)?.book.known ?? true;
+      venue = newPaperVenue({ exchange: this.exchange, clock: this.clock, rng: this.rng, latency: this.latency, ...this.venueTiming, bookAvailable }, accountId, market);
       this.venues.set(key, venue);
     }
     return venue;
