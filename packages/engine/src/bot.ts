@@ -391,7 +391,7 @@ export class Bot {
     this.closingWhileStopped = true;
     const startedAt = this.clock.now();
     try {
-      const inst = await this.attachToClose();
+      const inst = await this.attach(false);
       // a stopped bot leaves nothing at the venue; anything reconciliation found there goes first
       await this.cancelUntilFlat(this.t.stopDeadlineMs, 'closing the position');
       const own = this.ownPositionLots(inst);
@@ -416,19 +416,31 @@ export class Bot {
     }
   }
 
-  /** A stopped bot's way back to the venue for a close: connect, subscribe, reload and reconcile; no timers, no quoting. */
-  private async attachToClose(): Promise<Instrument> {
+  /**
+   * Connects, subscribes, reloads and reconciles. `trading` (the SYNC_BALANCES step) also opens
+   * the executor's entry, makes the volume leg and sets a perp's leverage and margin type; without
+   * it this is a stopped bot's way back to the venue for a close: no timers, no quoting.
+   */
+  private async attach(trading: boolean): Promise<Instrument> {
     await this.adapter.connect();
     const inst = this.adapter.instrument(this.cfg.symbol);
     this.inst = inst;
     this.portfolio ??= new Portfolio(inst);
     this.reference = new ReferencePrice(this.cfg.marketMaking.referencePrice, inst);
     this.executor ??= this.makeExecutor(inst);
+    if (trading) {
+      this.executor.openEntry();
+      this.volume ??= this.makeVolumeLeg(inst);
+    }
     this.subscribeEvents();
     await this.adapter.subscribeMarket(inst.symbol);
     if (this.external !== undefined && this.cfg.marketMaking.referencePrice.external !== undefined) {
       await this.external.connect();
       await this.external.subscribeMarket(this.cfg.marketMaking.referencePrice.external.symbol);
+    }
+    if (trading && inst.kind === 'perp') {
+      await this.adapter.setLeverage(inst.symbol, this.cfg.perp.leverage);
+      await this.adapter.setMarginType(inst.symbol, this.cfg.perp.marginType).catch((error: unknown) => this.log('warn', `margin type: ${toEngineError(error).message}`));
     }
     // self-trade prevention on, as for any order of a running bot
     if (this.adapter.capabilities.stpModes.includes('expire_taker')) await this.adapter.setAccountStp('expire_taker');
@@ -779,28 +791,7 @@ export class Bot {
   /** SYNC_BALANCES: load what storage knows, reconcile with the venue, then start quoting. */
   private async sync(): Promise<void> {
     await this.run(async () => {
-      await this.adapter.connect();
-      const inst = this.adapter.instrument(this.cfg.symbol);
-      this.inst = inst;
-      this.portfolio ??= new Portfolio(inst);
-      this.reference = new ReferencePrice(this.cfg.marketMaking.referencePrice, inst);
-      this.executor ??= this.makeExecutor(inst);
-      this.executor.openEntry();
-      this.volume ??= this.makeVolumeLeg(inst);
-      this.subscribeEvents();
-      await this.adapter.subscribeMarket(inst.symbol);
-      if (this.external !== undefined && this.cfg.marketMaking.referencePrice.external !== undefined) {
-        await this.external.connect();
-        await this.external.subscribeMarket(this.cfg.marketMaking.referencePrice.external.symbol);
-      }
-      if (inst.kind === 'perp') {
-        await this.adapter.setLeverage(inst.symbol, this.cfg.perp.leverage);
-        await this.adapter.setMarginType(inst.symbol, this.cfg.perp.marginType).catch((error: unknown) => this.log('warn', `margin type: ${toEngineError(error).message}`));
-      }
-      if (this.adapter.capabilities.stpModes.includes('expire_taker')) await this.adapter.setAccountStp('expire_taker');
-      this.fees = await this.adapter.feeRates(inst.symbol);
-      this.rollTradingDay(this.clock.now());
-      await this.restoreAndReconcile();
+      await this.attach(true);
       if (this.lifecycle !== 'SYNC_BALANCES') return;
       this.retries = 0;
       this.lastError = undefined;
