@@ -1,6 +1,6 @@
 // What a backtest takes and what it reports. Amounts are decimal strings (the JSON boundary);
 // ratios (bps, %) are numbers rounded to 2 places.
-import type { BotConfig, BotConfigInput, InstrumentDef, Liquidity, OrderTag, Side } from '@mm/core';
+import type { BotConfig, BotConfigInput, BotLedgerDto, InstrumentDef, Liquidity, OrderTag, Side } from '@mm/core';
 import type { Funding, LatencyModel, PaperMarketSpec, QueueModelSpec } from '@mm/exchange-sim';
 
 /** A recorded real market to replay instead of the synthetic one (see packages/exchange-sim, "Recorded markets"). */
@@ -43,31 +43,20 @@ export interface HourlyVolume {
   readonly targetPace: string;
 }
 
-/** The bot's own figures (its ledger: an average-cost fold over its fills) at the final mark. */
-export interface BacktestPnl {
-  readonly realized: string;
-  readonly unrealized: string;
-  /** Fees valued in the quote (perps: margin) asset at fill time. */
-  readonly fees: string;
-  readonly funding: string;
-  /** realized + unrealized − fees + funding. */
-  readonly net: string;
-  /** Fees as paid, per asset. */
-  readonly feesByAsset: Readonly<Record<string, string>>;
-  /** Fees in an asset that is neither base nor quote: listed, not in `net`. */
-  readonly unvaluedFees: Readonly<Record<string, string>>;
-  /** The bot's position from its fills (base units; negative = short). */
-  readonly position: string;
-  /** undefined when flat. */
-  readonly averageEntry: string | undefined;
+/**
+ * The bot's own figures at the final mark: the ledger's, as the API serves a bot's (an
+ * average-cost fold over its fills), plus the account's equity at both ends.
+ */
+export type BacktestPnl = Pick<
+  BotLedgerDto,
+  'realized' | 'unrealized' | 'fees' | 'funding' | 'net' | 'feesByAsset' | 'unvaluedFees' | 'position' | 'averageEntry' | 'quoteAsset' | 'baseAsset'
+> & {
   /** The final reference price everything is valued at. */
   readonly mark: string;
-  readonly quoteAsset: string;
-  readonly baseAsset: string;
   /** Account equity from the bot's stats samples (first and last). */
   readonly equityStart: string;
   readonly equityEnd: string;
-}
+};
 
 /** What an account holds, as decimal strings. */
 export interface HoldingsJson {
