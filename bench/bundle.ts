@@ -4,7 +4,7 @@
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { nodeBundle } from '../scripts/node-bundle.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -17,26 +17,7 @@ export interface FleetBundles {
 export async function bundle(entry: string, cacheName: string): Promise<string> {
   const outdir = join(ROOT, 'node_modules', '.cache', cacheName);
   rmSync(outdir, { recursive: true, force: true });
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: { main: entry },
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20.19',
-    sourcemap: 'linked',
-    sourcesContent: false,
-    logLevel: 'warning',
-    plugins: [
-      {
-        name: 'third-party-external',
-        setup(b) {
-          b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || args.path.startsWith('@mm/') ? undefined : { path: args.path, external: true }));
-        },
-      },
-    ],
-  });
+  await nodeBundle(ROOT, { main: entry }, outdir);
   // storage looks for its migrations next to the bundle (the runner only verifies them)
   cpSync(join(ROOT, 'packages/storage/drizzle'), join(outdir, 'drizzle'), { recursive: true });
   return join(outdir, 'main.js');

@@ -15,8 +15,8 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { compressAssets, summary } from './compress-assets.mjs';
+import { nodeBundle } from './node-bundle.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -46,30 +46,7 @@ if (existsSync(at('apps/web/package.json'))) {
 
 // 2. the server and its tools
 console.log('== server bundle (dist/server)');
-const thirdPartyExternal = {
-  name: 'third-party-external',
-  setup(b) {
-    // bare specifiers other than the workspace's own @mm/* packages: left to node_modules at run time
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' || args.path.startsWith('@mm/') ? undefined : { path: args.path, external: true }));
-  },
-};
-const bundle = (entryPoints, outdir) =>
-  build({
-    absWorkingDir: root,
-    entryPoints,
-    outdir,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20.19',
-    sourcemap: 'linked',
-    // stack traces still point into the TypeScript sources; start:prod's --enable-source-maps keeps
-    // the whole map in memory, and without the sources' text inside it that costs ~12 MB less RSS
-    sourcesContent: false,
-    metafile: true,
-    logLevel: 'warning',
-    plugins: [thirdPartyExternal],
-  });
+const bundle = (entryPoints, outdir) => nodeBundle(root, entryPoints, outdir);
 const result = await bundle(
   { main: 'apps/server/src/main.ts', migrate: 'apps/server/src/cli/migrate-main.ts', 'rotate-secret': 'apps/server/src/cli/rotate-secret-main.ts' },
   join(dist, 'server'),

@@ -30,6 +30,10 @@ const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
 let files = roots.flatMap((r) => collect(join(root, r), [])).sort();
 if (filters.length > 0) files = files.filter((f) => filters.some((p) => f.includes(p)));
+// the browser and multi-process tests take one to two minutes each; started first, they run
+// alongside the many short files instead of one of them starting last and stretching the run
+const slowFirst = (f) => (f.startsWith('apps/web/e2e/') || f.startsWith('apps/runner/') ? 0 : 1);
+files.sort((a, b) => slowFirst(a) - slowFirst(b) || a.localeCompare(b));
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);

@@ -26,6 +26,7 @@ import { apiClient } from '../memory/fleet.ts';
 import type { ApiCall } from '../memory/fleet.ts';
 import { startProdNodeOptions } from '../memory/server.ts';
 import { buildFleetBundles } from '../bundle.ts';
+import { argValue, modeArg } from '../cli-args.ts';
 import { Child, procMemoryMb } from './processes.ts';
 import { median, percentile, round1 } from './stats.ts';
 
@@ -411,12 +412,8 @@ async function commandDurations(url: string): Promise<{ action: string; ms: numb
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const value = (name: string, fallback: string) => {
-    const at = args.indexOf(name);
-    return at === -1 ? fallback : args[at + 1]!;
-  };
-  const mode = value('--mode', 'prod');
-  if (mode !== 'prod' && mode !== 'dev') throw new Error('--mode is prod or dev');
+  const value = (name: string, fallback: string) => argValue(args, name, fallback);
+  const mode = modeArg(args);
   const result = await measureFleet({
     ...DEFAULT_FLEET,
     mode,

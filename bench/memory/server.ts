@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../bundle.ts';
+import { argValue, modeArg } from '../cli-args.ts';
 import { createTestDatabase } from '@mm/storage/test-support/postgres';
 import { apiClient, startFleet } from './fleet.ts';
 
@@ -163,12 +164,8 @@ export async function measureServer(options: ServerMemoryOptions): Promise<Serve
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const value = (name: string, fallback: string) => {
-    const at = args.indexOf(name);
-    return at === -1 ? fallback : args[at + 1]!;
-  };
-  const mode = value('--mode', 'prod');
-  if (mode !== 'prod' && mode !== 'dev') throw new Error('--mode is prod or dev');
+  const value = (name: string, fallback: string) => argValue(args, name, fallback);
+  const mode = modeArg(args);
   const result = await measureServer({
     mode,
     seconds: Number(value('--seconds', '120')),
