@@ -2,51 +2,25 @@
 // is an explicit choice (V3 API wallet by default, V1 HMAC key), each family shows its own fields,
 // the server's field messages land under the field, the family is stored and shown, and the form
 // fits 390 px. Screenshots go to test-output/screenshots/account-form-*.png.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AccountDto } from '@mm/core';
-import type { Browser, Page } from 'playwright-core';
-import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
-import type { RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { watchConsole } from './harness.ts';
+import { dashboardSuite } from './suite.ts';
 
-const PASSWORD = 'correct horse battery';
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let webDist = '';
-const shots = screenshotDir();
+const app = dashboardSuite('account-form', { env: { DEMO_BOT: 'false' } });
+const api = (method: string, path: string, body?: unknown) => app.api(method, path, body);
 
-const admin = new AdminApi(() => server!);
-const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1, 1);
-  await page.screenshot({ path: join(shots, `account-form-${name}.png`), fullPage: true });
-}
-
-before(async () => {
-  requireChromium();
-  webDist = tempDir('mm-e2e-accounts-web-');
-  buildWeb(webDist);
-  server = await startServer({ webDist, env: { DEMO_BOT: 'false' } });
-  browser = await launchBrowser();
-  assert.equal((await api('POST', '/api/setup', { password: PASSWORD })).status, 200);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (webDist) rmSync(webDist, { recursive: true, force: true });
-});
+const shot = (page: Page, name: string) => app.shot(page, name);
 
 test('Asterdex account form: the API family is chosen, its fields follow, the server says which field is wrong', { timeout: 120_000 }, async () => {
-  const context = await admin.context(browser!, 1440);
+  const context = await app.admin.context(app.browser, 1440);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = watchConsole(page);
 
-  await page.goto(`${server!.url}/accounts`);
+  await page.goto(`${app.server.url}/accounts`);
   await page.getByRole('button', { name: '+ Add account' }).click();
   const form = page.getByRole('form', { name: 'Add account' });
   const family = form.getByRole('radiogroup', { name: 'API family' });

@@ -6,30 +6,19 @@
 //   closes it with reduce-only orders within the slippage bound (the bot stays stopped, and
 //   halted) and is audit-logged in words.
 // Screenshots at 1440 and 390 px go to test-output/screenshots/close-position-*.png.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { fx } from '@mm/core';
 import type { AuditDto, BotDetailDto, Page as ApiPage } from '@mm/core';
-import type { Browser, Page } from 'playwright-core';
-import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
-import type { RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { watchConsole } from './harness.ts';
+import { dashboardSuite } from './suite.ts';
 
-const PASSWORD = 'correct horse battery';
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let webDist = '';
-const shots = screenshotDir();
-
-const admin = new AdminApi(() => server!);
-const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
+const app = dashboardSuite('close-position', { env: { DEMO_BOT: 'false' } });
+const api = (method: string, path: string, body?: unknown) => app.api(method, path, body);
 const bot = async (id: string) => (await api('GET', `/api/bots/${id}`)).body as BotDetailDto;
 
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await page.mouse.move(1, 1);
-  await page.screenshot({ path: join(shots, `close-position-${name}.png`), fullPage });
-}
+const shot = (page: Page, name: string, fullPage = true) => app.shot(page, name, { fullPage });
 
 async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -41,27 +30,12 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
   }
 }
 
-before(async () => {
-  requireChromium();
-  webDist = tempDir('mm-e2e-close-web-');
-  buildWeb(webDist);
-  server = await startServer({ webDist, env: { DEMO_BOT: 'false' } });
-  browser = await launchBrowser();
-  assert.equal((await api('POST', '/api/setup', { password: PASSWORD })).status, 200);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (webDist) rmSync(webDist, { recursive: true, force: true });
-});
-
 test('bot form: the catch-up multiple sits beside the hourly cap, is validated, and round-trips', { timeout: 120_000 }, async () => {
-  const context = await admin.context(browser!, 1440);
+  const context = await app.admin.context(app.browser, 1440);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = watchConsole(page);
-  await page.goto(`${server!.url}/bots/new`);
+  await page.goto(`${app.server.url}/bots/new`);
   await page.getByRole('heading', { name: 'New bot' }).waitFor();
   await page.getByLabel('Name', { exact: true }).fill('Catch-up bot');
   await page.getByLabel('Symbol', { exact: true }).fill('DEMOUSDT');
@@ -94,7 +68,7 @@ test('bot form: the catch-up multiple sits beside the hourly cap, is validated, 
   const id = decodeURIComponent(new URL(page.url()).pathname.split('/')[2]!);
   assert.equal((await bot(id)).config.volume.catchUpMultiple, 3.5, 'created with 3.5');
 
-  await page.goto(`${server!.url}/bots/${encodeURIComponent(id)}/edit`);
+  await page.goto(`${app.server.url}/bots/${encodeURIComponent(id)}/edit`);
   await page.getByRole('heading', { name: 'Edit Catch-up bot' }).waitFor();
   assert.equal(await catchUp.inputValue(), '3.5', 'the edit form shows the stored value');
   await catchUp.fill('4');
@@ -104,9 +78,9 @@ test('bot form: the catch-up multiple sits beside the hourly cap, is validated, 
   assert.equal(saved.config.volume.catchUpMultiple, 4);
   assert.equal(saved.configVersion, 2);
 
-  const phone = await (await admin.context(browser!, 390)).newPage();
+  const phone = await (await app.admin.context(app.browser, 390)).newPage();
   const phoneErrors = watchConsole(phone);
-  await phone.goto(`${server!.url}/bots/${encodeURIComponent(id)}/edit`);
+  await phone.goto(`${app.server.url}/bots/${encodeURIComponent(id)}/edit`);
   const phoneField = phone.getByLabel('Catch-up multiple', { exact: true });
   assert.equal(await phoneField.inputValue(), '4');
   await phoneField.evaluate((el) => el.scrollIntoView({ block: 'center' }));
@@ -128,10 +102,10 @@ test('a halted perp bot: the stop dialog offers the close; once stopped, its pag
   await until('a long position', () => bot(id), (b) => b.state === 'RUNNING' && fx.parse(b.stats?.ledger.position ?? '0') > 0n);
   assert.equal((await api('POST', `/api/bots/${id}/actions/kill`, { reason: 'e2e halt' })).status, 200);
 
-  const page = await (await admin.context(browser!, 1440)).newPage();
+  const page = await (await app.admin.context(app.browser, 1440)).newPage();
   page.setDefaultTimeout(20_000);
   const errors = watchConsole(page);
-  await page.goto(`${server!.url}/bots/${encodeURIComponent(id)}`);
+  await page.goto(`${app.server.url}/bots/${encodeURIComponent(id)}`);
   await page.getByRole('region', { name: 'Bot' }).getByText('HALTED').waitFor();
   // halted: the stop may close the position too (reduce-only), and says the halt holds
   await page.getByRole('button', { name: 'Stop Perp long' }).click();
@@ -153,9 +127,9 @@ test('a halted perp bot: the stop dialog offers the close; once stopped, its pag
   await banner.getByText(/DEMO long/).waitFor();
   await shot(page, 'stopped-1440', false);
 
-  const phone = await (await admin.context(browser!, 390)).newPage();
+  const phone = await (await app.admin.context(app.browser, 390)).newPage();
   const phoneErrors = watchConsole(phone);
-  await phone.goto(`${server!.url}/bots/${encodeURIComponent(id)}`);
+  await phone.goto(`${app.server.url}/bots/${encodeURIComponent(id)}`);
   await phone.getByRole('status', { name: 'Open position' }).getByRole('button', { name: 'Close the position of Perp long' }).waitFor();
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scroll at 390 px');
   await shot(phone, 'stopped-390', false);

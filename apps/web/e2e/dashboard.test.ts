@@ -2,30 +2,21 @@
 // bot is visible and updating → create a second bot (an invalid spread shows its message, then
 // is fixed) → start it → orders and fills appear without reload → pause → resume → cancel-all →
 // stop → accounts, events, settings (change password) → logout → the stale marker when the
-// server goes away. Screenshots of every page go to test-output/screenshots/.
-import { after, before, test } from 'node:test';
+// server goes away. Screenshots of every page go to test-output/screenshots/dashboard-*.png.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir } from './harness.ts';
-import type { RunningServer } from './harness.ts';
+import type { Locator, Page } from 'playwright-core';
+import { dashboardSuite } from './suite.ts';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'battery staple horse';
 const BOT = 'e2e grid';
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let webDist = '';
-const shots = screenshotDir();
+const app = dashboardSuite('dashboard', { setup: false });
 
 /** A full-page screenshot from the top, the pointer out of the way (no chart crosshair). */
-async function shot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
-  await page.mouse.move(1, 1);
-  if (options.fullPage ?? true) await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: options.fullPage ?? true });
-}
+const shot = (page: Page, name: string, options: { fullPage?: boolean } = {}) =>
+  app.shot(page, name, { fullPage: options.fullPage ?? true, fromTop: options.fullPage ?? true });
 
 /** Polls until `read` returns something different from `first` (live updates arrive). */
 async function changes(read: () => Promise<string>, timeoutMs: number): Promise<{ before: string; after: string }> {
@@ -43,22 +34,8 @@ async function rowCount(table: Locator): Promise<number> {
   return table.locator('tbody tr').count();
 }
 
-before(async () => {
-  requireChromium();
-  webDist = tempDir('mm-e2e-web-');
-  buildWeb(webDist);
-  server = await startServer({ webDist });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (webDist) rmSync(webDist, { recursive: true, force: true });
-});
-
 test('operator dashboard, end to end', { timeout: 150_000 }, async (t) => {
-  const context = await browser!.newContext({ viewport: { width: 1600, height: 1000 }, reducedMotion: 'reduce' });
+  const context = await app.browser.newContext({ viewport: { width: 1600, height: 1000 }, reducedMotion: 'reduce' });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => consoleErrors.push(e.message));
@@ -66,7 +43,7 @@ test('operator dashboard, end to end', { timeout: 150_000 }, async (t) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.setDefaultTimeout(15_000);
-  const base = server!.url;
+  const base = app.server.url;
   let failed = false;
   /** A step of the flow: later steps skip after a failure, and the page at the failure is kept. */
   const step = (name: string, fn: () => Promise<void>) =>
@@ -246,12 +223,12 @@ test('operator dashboard, end to end', { timeout: 150_000 }, async (t) => {
     await page.getByLabel('Password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator('[data-live="open"]').waitFor();
-    await server!.stop();
+    await app.server.stop();
     await page.getByTestId('stale-banner').waitFor({ timeout: 15_000 });
     await shot(page, '14-stale');
   });
 
-  if (failed) throw new Error(`a step failed; server log:\n${server!.log().slice(-3000)}`);
+  if (failed) throw new Error(`a step failed; server log:\n${app.server.log().slice(-3000)}`);
   const unexpected = consoleErrors.filter((e) => !/Failed to load resource|WebSocket|ERR_CONNECTION_REFUSED|net::/.test(e));
   assert.deepEqual(unexpected, [], 'no errors in the browser console');
   await context.close();

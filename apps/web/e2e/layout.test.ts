@@ -6,29 +6,22 @@
 //   never-started bot, the bot form, accounts, events, audit trail, settings), and none logs a
 //   console error;
 // - screenshots of every page at 1440 and 390 px go to test-output/screenshots/layout-*.png.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BotDetailDto, BotSummaryDto, StatsPointDto } from '@mm/core';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
-import type { RunningServer } from './harness.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { watchConsole } from './harness.ts';
+import { dashboardSuite } from './suite.ts';
 
-const PASSWORD = 'correct horse battery';
 const FRESH_NAME = 'Fresh bot with a target';
 // 64 characters, the most a name may have: shown whole on the Events page
 const STOPPED_NAME = 'Stopped grid bot with a long descriptive name for the Events tab';
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let webDist = '';
 let demo: BotSummaryDto;
 let fresh: BotDetailDto;
 let stopped: BotDetailDto;
-const shots = screenshotDir();
 
-const admin = new AdminApi(() => server!);
-const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
+const app = dashboardSuite('layout');
+const api = (method: string, path: string, body?: unknown) => app.api(method, path, body);
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,17 +32,11 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
 }
 
 function newContext(width: number): Promise<BrowserContext> {
-  return admin.context(browser!, width);
+  return app.admin.context(app.browser, width);
 }
 
-
 before(async () => {
-  requireChromium();
-  webDist = tempDir('mm-e2e-layout-web-');
-  buildWeb(webDist);
-  server = await startServer({ webDist });
-  browser = await launchBrowser();
-  assert.equal((await api('POST', '/api/setup', { password: PASSWORD })).status, 200);
+  await app.ready();
   const list = (await api('GET', '/api/bots')).body as BotSummaryDto[];
   demo = list.find((b) => b.name === 'Demo DEMOUSDT')!;
   assert.ok(demo, 'the demo bot exists');
@@ -71,12 +58,6 @@ before(async () => {
   await until('the second bot to stop', async () => ((await api('GET', `/api/bots/${stopped.id}`)).body as BotDetailDto).state === 'STOPPED', 30_000);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (webDist) rmSync(webDist, { recursive: true, force: true });
-});
-
 interface Axis {
   points: { t: number; x: number }[];
   width: number;
@@ -90,7 +71,7 @@ test('the price chart has a real time axis: x is proportional to time across 10 
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const errors = watchConsole(page);
-  await page.goto(`${server!.url}/bots/${demo.id}`);
+  await page.goto(`${app.server.url}/bots/${demo.id}`);
   await page.waitForFunction(() => Number(document.querySelector('section[aria-labelledby="price-title"] [data-points]')?.getAttribute('data-points') ?? 0) >= 10, undefined, { timeout: 30_000 });
   await page.waitForTimeout(500);
   const axis = await page.evaluate((): Axis => {
@@ -189,14 +170,14 @@ for (const width of [1440, 390]) {
     const errors = watchConsole(page);
     const problems: string[] = [];
     for (const p of pages()) {
-      await page.goto(server!.url + p.path);
+      await page.goto(app.server.url + p.path);
       const found = await p.ready(page);
       if (typeof found === 'string') problems.push(`${p.name}: ${found}`);
       await page.waitForTimeout(800);
       await page.mouse.move(1, 1);
       const o = await overflow(page);
       if (o.scrollWidth > o.innerWidth) problems.push(`${p.name}: scrollWidth ${o.scrollWidth} > ${o.innerWidth}: ${o.culprits.join(' | ')}`);
-      await page.screenshot({ path: join(shots, `layout-${p.name}-${width}.png`), fullPage: true });
+      await app.shot(page, `${p.name}-${width}`);
     }
     assert.deepEqual(problems, [], 'no page scrolls sideways or cuts a bot name');
     assert.deepEqual(errors, [], 'no console errors on any page');
@@ -208,7 +189,7 @@ test("a brand-new bot's header shows the configured target, like its volume pane
   const context = await newContext(1440);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
-  await page.goto(`${server!.url}/bots/${encodeURIComponent(fresh.id)}`);
+  await page.goto(`${app.server.url}/bots/${encodeURIComponent(fresh.id)}`);
   const figures = page.getByRole('region', { name: 'Key figures' });
   await figures.getByText('VOLUME TODAY').waitFor();
   const text = await figures.innerText();

@@ -3,49 +3,23 @@
 // STOPPED (never INIT) with the same realized PnL, fees and trade count; the overview's totals
 // are Σ bots + unattributed, so two bots on one account never each carry the account's PnL.
 // Screenshots at 1440 px go to test-output/screenshots/ledger-*.png.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { fx } from '@mm/core';
 import type { BotDetailDto, BotLedgerDto, BotSummaryDto, LedgerOverviewDto, Page as ApiPage } from '@mm/core';
-import { buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir } from './harness.ts';
-import type { RunningServer } from './harness.ts';
+import { startServer } from './harness.ts';
+import { dashboardSuite } from './suite.ts';
 
 const PASSWORD = 'ledger horse battery';
 const SECOND = 'ledger second';
 const SYMBOL = 'DEMOUSDT';
 
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let webDist = '';
-let dataDir = '';
-const shots = screenshotDir();
-
-before(async () => {
-  requireChromium();
-  webDist = tempDir('mm-e2e-ledger-web-');
-  buildWeb(webDist);
-  dataDir = tempDir('mm-e2e-ledger-data-');
-  server = await startServer({ webDist, dataDir });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (webDist) rmSync(webDist, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = dashboardSuite('ledger', { setup: false, ownDataDir: true });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1, 1);
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, `ledger-${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string) => app.shot(page, name, { fromTop: true });
 
 /** A call to the API from the page: the session cookie and our own Origin go along. */
 async function api<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
@@ -152,7 +126,7 @@ async function overviewTotals(page: Page, quote: string): Promise<{ bots: string
 }
 
 test('per-bot ledger: two bots on one account, a restart on the same data, totals without double counting', { timeout: 420_000 }, async (t) => {
-  const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
+  const context = await app.browser.newContext({ viewport: { width: 1440, height: 900 }, reducedMotion: 'reduce' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const consoleErrors: string[] = [];
@@ -165,9 +139,7 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
         await fn();
       } catch (e) {
         failed = true;
-        await page
-          .screenshot({ path: join(shots, `ledger-FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true })
-          .catch(() => undefined);
+        await app.shot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
         throw e;
       }
     });
@@ -178,13 +150,13 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
   let before: { second: BotLedgerDto; secondPage: { realized: string; fees: string; trades: number }; demoTrades: number } | undefined;
 
   await step('first-run setup and login', async () => {
-    await page.goto(server!.url);
+    await page.goto(app.server.url);
     await page.getByRole('heading', { name: 'Set the admin password' }).waitFor();
     await page.getByLabel('New password').fill(PASSWORD);
     await page.getByLabel('Repeat password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Set password' }).click();
     await page.getByRole('table', { name: 'Bots' }).waitFor();
-    await login(page, context, server!.url);
+    await login(page, context, app.server.url);
   });
 
   await step('a second paper bot on the demo bot\'s account, started', async () => {
@@ -228,15 +200,15 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
   });
 
   await step('per-bot figures and overview totals on the page', async () => {
-    await page.goto(server!.url);
+    await page.goto(app.server.url);
     await page.getByRole('region', { name: /Accounting/ }).getByRole('list', { name: 'Account reconciliation' }).waitFor({ timeout: 20_000 });
     const totals = await overviewTotals(page, quote);
     assert.match(totals.bots, /^-?\d/, `the overview shows Σ bots (${totals.bots})`);
     assert.match(totals.total, /^-?\d/, `the overview shows the total (${totals.total})`);
     await shot(page, '01-overview-two-bots');
-    const demo = await pageFigures(page, server!.url, demoId);
+    const demo = await pageFigures(page, app.server.url, demoId);
     assert.ok(demo.trades > 0, 'the demo bot page shows its trades');
-    const second = await pageFigures(page, server!.url, secondId);
+    const second = await pageFigures(page, app.server.url, secondId);
     assert.ok(second.trades > 0, 'the second bot page shows its trades');
     await shot(page, '02-second-bot-running');
   });
@@ -247,7 +219,7 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
     await page.getByRole('region', { name: 'Bot' }).getByText('STOPPED').waitFor({ timeout: 30_000 });
     const second = await settled(page, secondId);
     assert.equal(second.allTime.trades, await fillCount(page, secondId), 'the trade count is the bot\'s own stored fills');
-    const { realized, fees, trades } = await pageFigures(page, server!.url, secondId, second);
+    const { realized, fees, trades } = await pageFigures(page, app.server.url, secondId, second);
     const secondPage = { realized, fees, trades };
     await page.getByRole('region', { name: 'Ledger', exact: true }).getByText('stopped — valued at the last stored mark').waitFor();
     await shot(page, '03-second-bot-stopped');
@@ -255,9 +227,9 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
   });
 
   await step('restart the server on the same data and log in again', async () => {
-    await server!.stop();
-    server = await startServer({ webDist, dataDir });
-    await login(page, context, server.url);
+    await app.server.stop();
+    app.server = await startServer({ webDist: app.webDir, dataDir: app.dataDir });
+    await login(page, context, app.server.url);
   });
 
   await step('the stopped bot is STOPPED with the same realized PnL, fees and trades', async () => {
@@ -271,7 +243,7 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
     assert.equal(detail.stats.pnl.realized, fx.format(fx.parse(after.realized), { decimals: 4 }), 'pnl is the ledger\'s');
     const row = page.getByRole('table', { name: 'Bots' }).getByRole('row', { name: SECOND, exact: true });
     await row.locator('[data-state="STOPPED"]').waitFor();
-    const shown = await pageFigures(page, server!.url, secondId, after);
+    const shown = await pageFigures(page, app.server.url, secondId, after);
     assert.deepEqual({ realized: shown.realized, fees: shown.fees, trades: shown.trades }, before!.secondPage, 'the bot page shows the same figures as before the restart');
     const header = page.getByRole('region', { name: 'Bot' });
     await header.locator('[data-state="STOPPED"]').waitFor();
@@ -319,7 +291,7 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
       assert.ok(fx.parse(demo.net) !== fx.parse(account.accountChange) || fx.parse(second.net) !== fx.parse(account.accountChange), 'the bots do not each carry the account\'s change');
     }
 
-    await page.goto(server!.url);
+    await page.goto(app.server.url);
     const table = page.getByRole('table', { name: 'Bots' });
     await table.getByRole('row', { name: SECOND, exact: true }).locator('[data-state="STOPPED"]').waitFor();
     const want = { bots: round2(totals.net), unattributed: round2(totals.unattributed), total: round2(sumOf([totals.net, totals.unattributed])) };
@@ -348,7 +320,7 @@ test('per-bot ledger: two bots on one account, a restart on the same data, total
     await shot(page, '06-second-bot-page-after-restart');
   });
 
-  if (failed) throw new Error(`a step failed; server log:\n${server!.log().slice(-3000)}`);
+  if (failed) throw new Error(`a step failed; server log:\n${app.server.log().slice(-3000)}`);
   assert.deepEqual(consoleErrors, [], 'no errors on the page');
   await context.close();
 });

@@ -7,57 +7,39 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { AccountDto, BotDetailDto } from '@mm/core';
-import type { Browser, Page } from 'playwright-core';
-import { AdminApi, REPO, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
-import type { RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { REPO, watchConsole } from './harness.ts';
+import { dashboardSuite } from './suite.ts';
 
-const PASSWORD = 'correct horse battery';
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
 let mockProcess: ChildProcess | undefined;
 let mockLines: AsyncIterator<string> | undefined;
 let mock: { rest: string; ws: string; symbol: string } | undefined;
-let webDist = '';
-const shots = screenshotDir();
 
-const admin = new AdminApi(() => server!);
-const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
+const app = dashboardSuite('paper-live', { env: { DEMO_BOT: 'false' } });
+const api = (method: string, path: string, body?: unknown) => app.api(method, path, body);
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(1, 1);
-  await page.screenshot({ path: join(shots, `paper-live-${name}.png`), fullPage: true });
-}
+const shot = (page: Page, name: string) => app.shot(page, name);
 
 before(async () => {
-  requireChromium();
   mockProcess = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'apps/server/test-support/aster-mock-process.ts')], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   mockLines = createInterface({ input: mockProcess.stdout! })[Symbol.asyncIterator]();
   mock = JSON.parse((await mockLines.next()).value as string) as { rest: string; ws: string; symbol: string };
-  webDist = tempDir('mm-e2e-paper-live-web-');
-  buildWeb(webDist);
-  server = await startServer({ webDist, env: { DEMO_BOT: 'false' } });
-  browser = await launchBrowser();
-  assert.equal((await api('POST', '/api/setup', { password: PASSWORD })).status, 200);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
   if (mockProcess?.exitCode === null) mockProcess.kill('SIGKILL');
-  if (webDist) rmSync(webDist, { recursive: true, force: true });
 });
 
 test('Accounts form: a paper account on Asterdex live market data, then a paper bot quoting on it', { timeout: 180_000 }, async () => {
-  const context = await admin.context(browser!, 1440);
+  const context = await app.admin.context(app.browser, 1440);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   const errors = watchConsole(page);
 
-  await page.goto(`${server!.url}/accounts`);
+  await page.goto(`${app.server.url}/accounts`);
   await page.getByRole('button', { name: '+ Add account' }).click();
   const form = page.getByRole('form', { name: 'Add account' });
   const kinds = form.getByRole('radiogroup', { name: 'Account type' });
@@ -110,7 +92,7 @@ test('Accounts form: a paper account on Asterdex live market data, then a paper 
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const bot = created.body as BotDetailDto;
   assert.equal((await api('POST', `/api/bots/${bot.id}/actions/start`)).status, 200);
-  await page.goto(`${server!.url}/bots/${bot.id}`);
+  await page.goto(`${app.server.url}/bots/${bot.id}`);
   await page.getByText('RUNNING').first().waitFor({ timeout: 30_000 });
   // let the book and the stats arrive
   await page.waitForTimeout(4_000);
@@ -121,7 +103,7 @@ test('Accounts form: a paper account on Asterdex live market data, then a paper 
   let overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the bot page has no horizontal overflow at 390 px (${overflow} px)`);
   await shot(page, 'bot-390');
-  await page.goto(`${server!.url}/accounts`);
+  await page.goto(`${app.server.url}/accounts`);
   await page.getByRole('button', { name: '+ Add account' }).click();
   await page.getByRole('form', { name: 'Add account' }).getByRole('radio', { name: 'Paper — live market data from Asterdex' }).check();
   await page.getByRole('form', { name: 'Add account' }).getByLabel('Starting balances').waitFor();

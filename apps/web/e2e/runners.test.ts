@@ -5,25 +5,18 @@
 // - the bot page's "Lease" says who holds it, with an epoch ≥ 1 and a lease renewed < 10 s ago;
 // - no console errors, no horizontal overflow at 390 px;
 // - screenshots at 1440 and 390 px go to test-output/screenshots/runners-*.png.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BotSummaryDto, RunnerDto } from '@mm/core';
-import type { Browser, Page } from 'playwright-core';
-import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir, watchConsole } from './harness.ts';
-import type { RunningServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { watchConsole } from './harness.ts';
+import { dashboardSuite } from './suite.ts';
 
-const PASSWORD = 'correct horse battery';
-let server: RunningServer | undefined;
-let browser: Browser | undefined;
-let webDist = '';
 let demo: BotSummaryDto;
 let runner: RunnerDto;
-const shots = screenshotDir();
 
-const admin = new AdminApi(() => server!);
-const api = (method: string, path: string, body?: unknown) => admin.call(method, path, body);
+const app = dashboardSuite('runners');
+const api = (method: string, path: string, body?: unknown) => app.api(method, path, body);
 
 async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -36,12 +29,7 @@ async function until<T>(what: string, read: () => Promise<T | undefined>, timeou
 }
 
 before(async () => {
-  requireChromium();
-  webDist = tempDir('mm-e2e-runners-web-');
-  buildWeb(webDist);
-  server = await startServer({ webDist });
-  browser = await launchBrowser();
-  assert.equal((await api('POST', '/api/setup', { password: PASSWORD })).status, 200);
+  await app.ready();
   const bots = (await api('GET', '/api/bots')).body as BotSummaryDto[];
   demo = bots.find((b) => b.name === 'Demo DEMOUSDT')!;
   assert.ok(demo, 'the demo bot exists');
@@ -57,12 +45,6 @@ before(async () => {
     },
     60_000,
   );
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (webDist) rmSync(webDist, { recursive: true, force: true });
 });
 
 test('the API reports exactly one alive embedded runner holding the demo bot', async () => {
@@ -98,7 +80,7 @@ function durationMs(text: string): number {
 
 for (const width of [1440, 390]) {
   test(`at ${width} px: runners page, overview runner column and the bot's lease`, { timeout: 120_000 }, async () => {
-    const context = await admin.context(browser!, width);
+    const context = await app.admin.context(app.browser, width);
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     const errors = watchConsole(page);
@@ -107,11 +89,11 @@ for (const width of [1440, 390]) {
       await page.mouse.move(1, 1);
       const o = await overflow(page);
       if (o.scrollWidth > o.innerWidth) problems.push(`${name}: scrollWidth ${o.scrollWidth} > ${o.innerWidth}: ${o.culprits.join(' | ')}`);
-      await page.screenshot({ path: join(shots, `runners-${name}-${width}.png`), fullPage: true });
+      await app.shot(page, `${name}-${width}`);
     };
 
     // the Runners page, reached through the main navigation
-    await page.goto(server!.url);
+    await page.goto(app.server.url);
     await page.getByRole('table', { name: 'Bots' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runners' }).click();
     const table = page.getByRole('table', { name: 'Runners' });
@@ -138,7 +120,7 @@ for (const width of [1440, 390]) {
     await check('overview');
 
     // the bot page: held by the runner, epoch ≥ 1, renewed within the lease TTL
-    await page.goto(`${server!.url}/bots/${encodeURIComponent(demo.id)}`);
+    await page.goto(`${app.server.url}/bots/${encodeURIComponent(demo.id)}`);
     const lease = page.getByRole('group', { name: 'Lease' });
     await lease.getByText('held by').waitFor();
     const line = await lease.innerText();
