@@ -1,7 +1,6 @@
 // Start / pause / resume / stop / cancel-all (and kill, reset-halt on the bot page) for one bot.
 // Anything that stops trading or pulls orders asks first; stopping a perp bot that holds a
 // position also asks whether to leave the position open or close it (reduce-only, bounded slippage).
-import * as AlertDialog from '@radix-ui/react-alert-dialog';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { MAX_CLOSE_SLIPPAGE_PCT, fx } from '@mm/core';
@@ -10,7 +9,7 @@ import { api, errorMessage } from '../lib/api.ts';
 import { dec } from '../lib/format.ts';
 import { keys, lifecycleChanged, storeSummary, useBotAction } from '../lib/queries.ts';
 import { Button } from '../ui/button.tsx';
-import { ConfirmButton } from '../ui/confirm.tsx';
+import { ConfirmButton, FormDialog } from '../ui/confirm.tsx';
 
 export function BotActions({ bot, size = 'sm', extended = false }: { bot: BotSummaryDto; size?: 'sm' | 'md'; extended?: boolean }) {
   const action = useBotAction();
@@ -165,89 +164,79 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
       <Button size={size} disabled={disabled} aria-label={ariaLabel} onClick={ask}>
         Stop
       </Button>
-      <AlertDialog.Root open={open} onOpenChange={(next) => !stop.isPending && setOpen(next)}>
-        <AlertDialog.Portal>
-          <AlertDialog.Overlay className="fixed inset-0 z-40 bg-black/70" />
-          <AlertDialog.Content className="fixed top-1/2 left-1/2 z-50 w-[min(92vw,32rem)] -translate-x-1/2 -translate-y-1/2 border border-line-strong bg-panel p-5 shadow-2xl">
-            <AlertDialog.Title className="mb-2 text-[1.05em] font-semibold text-fg">Stop {bot.name}?</AlertDialog.Title>
-            <AlertDialog.Description className="mb-3 text-dim">
-              The bot cancels all its open orders on {bot.symbol} and stops trading until you start it again.
-              {hasPosition ? (
-                <>
-                  {' '}
-                  It holds a position of{' '}
-                  <span className={long ? 'text-buy' : 'text-sell'}>
-                    {dec(position, { maxDecimals: 8 })} {base} ({long ? 'long' : 'short'})
-                  </span>
-                  {asked.entry === undefined ? '' : `, entry ${dec(asked.entry, { maxDecimals: 8 })}`}
-                  {asked.unrealized === undefined ? '' : `, unrealized ${dec(asked.unrealized, { decimals: 2, sign: true })} ${quote}`}.
-                </>
-              ) : null}
-            </AlertDialog.Description>
+      <FormDialog
+        open={open}
+        onOpenChange={setOpen}
+        title={`Stop ${bot.name}?`}
+        description={
+          <>
+            The bot cancels all its open orders on {bot.symbol} and stops trading until you start it again.
             {hasPosition ? (
-              <fieldset className="mb-4 flex flex-col gap-2" aria-label="What happens to the position">
-                <label className="flex items-start gap-2">
-                  <input type="radio" name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'cancel'} onChange={() => setChoice('cancel')} />
-                  <span>
-                    <span className="text-fg">Cancel orders only</span>
-                    <span className="block text-[0.9em] text-mute">The position stays open at the venue, unwatched by the bot, until you start it again or close it yourself.</span>
+              <>
+                {' '}
+                It holds a position of{' '}
+                <span className={long ? 'text-buy' : 'text-sell'}>
+                  {dec(position, { maxDecimals: 8 })} {base} ({long ? 'long' : 'short'})
+                </span>
+                {asked.entry === undefined ? '' : `, entry ${dec(asked.entry, { maxDecimals: 8 })}`}
+                {asked.unrealized === undefined ? '' : `, unrealized ${dec(asked.unrealized, { decimals: 2, sign: true })} ${quote}`}.
+              </>
+            ) : null}
+          </>
+        }
+        busy={stop.isPending}
+        error={stop.isError ? errorMessage(stop.error) : undefined}
+        confirmLabel={choice === 'close' ? 'Stop and close position' : 'Stop bot'}
+        confirmDisabled={pctError !== undefined}
+        onConfirm={() => void confirm()}
+      >
+        {hasPosition ? (
+          <fieldset className="flex flex-col gap-2" aria-label="What happens to the position">
+            <label className="flex items-start gap-2">
+              <input type="radio" name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'cancel'} onChange={() => setChoice('cancel')} />
+              <span>
+                <span className="text-fg">Cancel orders only</span>
+                <span className="block text-[0.9em] text-mute">The position stays open at the venue, unwatched by the bot, until you start it again or close it yourself.</span>
+              </span>
+            </label>
+            <div className="flex items-start gap-2">
+              <input type="radio" id={`${id}-close`} name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'close'} onChange={() => setChoice('close')} />
+              <div>
+                <label htmlFor={`${id}-close`} className="text-fg">
+                  Cancel and close the position
+                </label>{' '}
+                <span className="whitespace-nowrap text-fg">
+                  (reduce-only, max slippage{' '}
+                  <input
+                    type="number"
+                    inputMode="decimal"
+                    aria-label="Max slippage %"
+                    aria-invalid={pctError !== undefined}
+                    min={0.01}
+                    max={MAX_CLOSE_SLIPPAGE_PCT}
+                    step={0.1}
+                    className="w-20"
+                    value={pct}
+                    onFocus={() => setChoice('close')}
+                    onChange={(e) => setPct(e.target.value)}
+                  />{' '}
+                  %)
+                </span>
+                <span className="block text-[0.9em] text-mute">
+                  After the cancels, {long ? 'sells' : 'buys'} at most {Number.isFinite(value) && value > 0 ? value : '…'} % {long ? 'below the best bid' : 'above the best ask'}; what finds no liquidity within that stays
+                  open (the bot's log says what is left).
+                  {halted ? ' The bot is halted: these reduce-only orders are the only ones the halt lets through, and it still holds afterwards.' : ''}
+                </span>
+                {pctError !== undefined ? (
+                  <span role="alert" className="block text-err">
+                    Max slippage: {pctError}
                   </span>
-                </label>
-                <div className="flex items-start gap-2">
-                  <input type="radio" id={`${id}-close`} name={`${id}-stop`} className="mt-1 accent-white" checked={choice === 'close'} onChange={() => setChoice('close')} />
-                  <div>
-                    <label htmlFor={`${id}-close`} className="text-fg">
-                      Cancel and close the position
-                    </label>{' '}
-                    <span className="whitespace-nowrap text-fg">
-                      (reduce-only, max slippage{' '}
-                      <input
-                        type="number"
-                        inputMode="decimal"
-                        aria-label="Max slippage %"
-                        aria-invalid={pctError !== undefined}
-                        min={0.01}
-                        max={MAX_CLOSE_SLIPPAGE_PCT}
-                        step={0.1}
-                        className="w-20"
-                        value={pct}
-                        onFocus={() => setChoice('close')}
-                        onChange={(e) => setPct(e.target.value)}
-                      />{' '}
-                      %)
-                    </span>
-                    <span className="block text-[0.9em] text-mute">
-                      After the cancels, {long ? 'sells' : 'buys'} at most {Number.isFinite(value) && value > 0 ? value : '…'} % {long ? 'below the best bid' : 'above the best ask'}; what finds no liquidity within that stays
-                      open (the bot's log says what is left).
-                      {halted ? ' The bot is halted: these reduce-only orders are the only ones the halt lets through, and it still holds afterwards.' : ''}
-                    </span>
-                    {pctError !== undefined ? (
-                      <span role="alert" className="block text-err">
-                        Max slippage: {pctError}
-                      </span>
-                    ) : null}
-                  </div>
-                </div>
-              </fieldset>
-            ) : null}
-            {stop.isError ? (
-              <p role="alert" className="mb-3 text-err">
-                {errorMessage(stop.error)}
-              </p>
-            ) : null}
-            <div className="flex justify-end gap-2">
-              <AlertDialog.Cancel asChild>
-                <Button variant="ghost" disabled={stop.isPending}>
-                  Cancel
-                </Button>
-              </AlertDialog.Cancel>
-              <Button variant="danger" disabled={stop.isPending || pctError !== undefined} onClick={() => void confirm()}>
-                {choice === 'close' ? 'Stop and close position' : 'Stop bot'}
-              </Button>
+                ) : null}
+              </div>
             </div>
-          </AlertDialog.Content>
-        </AlertDialog.Portal>
-      </AlertDialog.Root>
+          </fieldset>
+        ) : null}
+      </FormDialog>
     </>
   );
 }
