@@ -9,6 +9,7 @@ import type {
   AuditDto,
   BookDto,
   BotAction,
+  BotActionInput,
   BotConfigInput,
   BotDetailDto,
   BotLeaseDto,
@@ -231,14 +232,16 @@ export function lifecycleChanged(qc: QueryClient, botId: string): void {
   setTimeout(refresh, 4_000);
 }
 
+/** One bot's action; `body` carries its input where it takes one (stop or close-position: closePosition). */
 export function useBotAction() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: BotAction }) => api.post<BotSummaryDto>(`/api/bots/${encodeURIComponent(id)}/actions/${action}`),
+    mutationFn: ({ id, action, body }: { id: string; action: BotAction; body?: BotActionInput }) =>
+      api.post<BotSummaryDto>(`/api/bots/${encodeURIComponent(id)}/actions/${action}`, body),
     onSuccess: (bot, { id, action }) => {
       storeSummary(qc, bot);
       lifecycleChanged(qc, id);
-      if (action === 'cancel-all' || action === 'kill' || action === 'stop') void qc.invalidateQueries({ queryKey: keys.openOrders(id) });
+      if (action === 'cancel-all' || action === 'kill' || action === 'stop' || action === 'close-position') void qc.invalidateQueries({ queryKey: keys.openOrders(id) });
       if (action === 'reset-halt') void qc.invalidateQueries({ queryKey: keys.risk(id) });
     },
   });

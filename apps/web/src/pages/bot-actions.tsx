@@ -1,13 +1,12 @@
 // Start / pause / resume / stop / cancel-all (and kill, reset-halt on the bot page) for one bot.
 // Anything that stops trading or pulls orders asks first; stopping a perp bot that holds a
 // position also asks whether to leave the position open or close it (reduce-only, bounded slippage).
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { MAX_CLOSE_SLIPPAGE_PCT, fx } from '@mm/core';
 import type { BotAction, BotActionInput, BotSummaryDto } from '@mm/core';
-import { api, errorMessage } from '../lib/api.ts';
+import { errorMessage } from '../lib/api.ts';
 import { dec } from '../lib/format.ts';
-import { keys, lifecycleChanged, storeSummary, useBotAction } from '../lib/queries.ts';
+import { useBotAction } from '../lib/queries.ts';
 import { Button } from '../ui/button.tsx';
 import { ConfirmButton, FormDialog } from '../ui/confirm.tsx';
 
@@ -104,18 +103,6 @@ function openPosition(bot: BotSummaryDto): string | undefined {
   return qty === undefined || qty === 0n ? undefined : position;
 }
 
-function useStopBot() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: BotActionInput }) => api.post<BotSummaryDto>(`/api/bots/${encodeURIComponent(id)}/actions/stop`, body),
-    onSuccess: (bot, { id }) => {
-      storeSummary(qc, bot);
-      lifecycleChanged(qc, id);
-      void qc.invalidateQueries({ queryKey: keys.openOrders(id) });
-    },
-  });
-}
-
 export const DEFAULT_SLIPPAGE_PCT = '0.5';
 
 /** What is wrong with a typed slippage bound, or undefined when it is one the server takes. */
@@ -134,7 +121,7 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
   const [choice, setChoice] = useState<'cancel' | 'close'>('cancel');
   const [pct, setPct] = useState(DEFAULT_SLIPPAGE_PCT);
   const [asked, setAsked] = useState<{ position: string | undefined; entry: string | undefined; unrealized: string | undefined }>({ position: undefined, entry: undefined, unrealized: undefined });
-  const stop = useStopBot();
+  const stop = useBotAction();
   const id = useId();
   const position = asked.position ?? '0';
   const hasPosition = asked.position !== undefined;
@@ -147,7 +134,7 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
   const confirm = async () => {
     const body: BotActionInput = choice === 'close' ? { closePosition: { maxSlippagePct: value } } : {};
     try {
-      await stop.mutateAsync({ id: bot.id, body });
+      await stop.mutateAsync({ id: bot.id, action: 'stop', body });
       setOpen(false);
     } catch {
       // the error stays in the dialog, which stays open

@@ -1,42 +1,29 @@
 // "Close position" for a stopped perp bot that still holds one: asks for the slippage bound, then
 // the bot closes its own position with reduce-only IOC orders within it and stays stopped. What
 // found no liquidity inside the bound stays open, and the answer says how much.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { MAX_CLOSE_SLIPPAGE_PCT, fx } from '@mm/core';
-import type { BotActionInput, BotSummaryDto } from '@mm/core';
-import { api, errorMessage } from '../../lib/api.ts';
+import type { BotSummaryDto } from '@mm/core';
+import { errorMessage } from '../../lib/api.ts';
 import { dec } from '../../lib/format.ts';
-import { keys, lifecycleChanged, storeSummary } from '../../lib/queries.ts';
+import { useBotAction } from '../../lib/queries.ts';
 import { Button } from '../../ui/button.tsx';
 import { FormDialog } from '../../ui/confirm.tsx';
 import { DEFAULT_SLIPPAGE_PCT, slippageProblem } from '../bot-actions.tsx';
-
-function useClosePosition() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: BotActionInput }) => api.post<BotSummaryDto>(`/api/bots/${encodeURIComponent(id)}/actions/close-position`, body),
-    onSuccess: (bot, { id }) => {
-      storeSummary(qc, bot);
-      lifecycleChanged(qc, id);
-      void qc.invalidateQueries({ queryKey: keys.openOrders(id) });
-    },
-  });
-}
 
 /** The button and its dialog; `position` is the bot's own ("-120" short), `base` its asset. */
 export function ClosePositionButton({ bot, position, base }: { bot: BotSummaryDto; position: string; base: string }) {
   const [open, setOpen] = useState(false);
   const [pct, setPct] = useState(DEFAULT_SLIPPAGE_PCT);
   const [left, setLeft] = useState<string>();
-  const close = useClosePosition();
+  const close = useBotAction();
   const long = !position.startsWith('-');
   const value = Number(pct);
   const pctError = slippageProblem(pct);
   const halted = bot.tradingState === 'HALTED';
   const confirm = async () => {
     try {
-      const after = await close.mutateAsync({ id: bot.id, body: { closePosition: { maxSlippagePct: value } } });
+      const after = await close.mutateAsync({ id: bot.id, action: 'close-position', body: { closePosition: { maxSlippagePct: value } } });
       const rest = after.stats?.ledger.position;
       setLeft(rest !== undefined && fx.tryParse(rest) !== 0n ? rest : undefined);
       setOpen(false);
