@@ -7,6 +7,7 @@ import type { VenueProvider } from '@mm/engine';
 import { DEFAULT_FUNDING, DEMO_MARKETS, PaperWorld, ReplayWorld } from '@mm/exchange-sim';
 import type { SimExchange } from '@mm/exchange-sim';
 import { loadRecording } from '@mm/market-data';
+import type { LoadedRecording } from '@mm/market-data';
 import type { BacktestSpec, MarketSource, RecordedMarketSpec } from './types.ts';
 
 /** What the backtest needs from its market: PaperWorld's surface plus a mid and a description. */
@@ -44,6 +45,25 @@ export interface BacktestSetting {
 
 export const DEFAULT_START = '2026-01-05T00:00:00Z';
 
+/**
+ * Recordings decoded in this thread, by path: a sweep worker runs many backtests on one file and
+ * decodes it once. The events are only read (the player walks them, the market copies what it
+ * keeps). A failed load is forgotten, so the next run tries again.
+ */
+const recordings = new Map<string, Promise<LoadedRecording>>();
+
+function cachedRecording(path: string): Promise<LoadedRecording> {
+  let loading = recordings.get(path);
+  if (loading === undefined) {
+    loading = loadRecording(path);
+    recordings.set(path, loading);
+    loading.catch(() => {
+      if (recordings.get(path) === loading) recordings.delete(path);
+    });
+  }
+  return loading;
+}
+
 export async function createSetting(spec: BacktestSpec, seed: number): Promise<BacktestSetting> {
   if (spec.recorded !== undefined) return recordedSetting(spec, spec.recorded, seed);
   const start = Date.parse(spec.start ?? DEFAULT_START);
@@ -55,7 +75,7 @@ async function recordedSetting(spec: BacktestSpec, recorded: RecordedMarketSpec,
   if (recorded.instrument.symbol !== spec.bot.symbol) {
     throw new EngineError('INVALID_CONFIG', `the recorded market's instrument is ${recorded.instrument.symbol} but the bot trades ${spec.bot.symbol}`, { details: { field: 'recorded.instrument.symbol' } });
   }
-  const loaded = await loadRecording(recorded.recording);
+  const loaded = await cachedRecording(recorded.recording);
   if (loaded.header.symbol !== recorded.instrument.symbol) {
     throw new EngineError('INVALID_CONFIG', `${recorded.recording} records ${loaded.header.symbol}, not ${recorded.instrument.symbol}`, { details: { field: 'recorded.recording' } });
   }
