@@ -19,6 +19,15 @@ export { MARKOUT_HORIZONS_MS } from './types.ts';
 const ACCOUNT = 'backtest';
 export { DEFAULT_START } from './world.ts';
 
+/** The report's PnL block is these fields of the bot's ledger DTO, in this order (the JSON's). */
+const PNL_FROM_LEDGER = ['realized', 'unrealized', 'fees', 'funding', 'net', 'feesByAsset', 'unvaluedFees', 'position', 'averageEntry', 'mark', 'quoteAsset', 'baseAsset'] as const;
+
+function pick<T, K extends keyof T>(from: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = from[key];
+  return out;
+}
+
 export async function runBacktest(spec: BacktestSpec, options: BacktestOptions): Promise<BacktestReport> {
   const wallStart = process.hrtime.bigint();
   const { world, clock, start, dataEnd } = await createSetting(spec, options.seed);
@@ -143,18 +152,9 @@ export async function runBacktest(spec: BacktestSpec, options: BacktestOptions):
       hourly,
     },
     pnl: {
-      realized: dto.realized,
-      unrealized: dto.unrealized,
-      fees: dto.fees,
-      funding: dto.funding,
-      net: dto.net,
-      feesByAsset: dto.feesByAsset,
-      unvaluedFees: dto.unvaluedFees,
-      position: dto.position,
-      averageEntry: dto.averageEntry,
+      ...pick(dto, PNL_FROM_LEDGER),
+      // the dto's mark is this one, formatted; a backtest always has one
       mark: fx.format(mark),
-      quoteAsset,
-      baseAsset: ledger.spec.base,
       equityStart: equityStart ?? '0',
       equityEnd,
     },
