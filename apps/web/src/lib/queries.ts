@@ -211,8 +211,11 @@ export function storeSummary(qc: QueryClient, bot: BotSummaryDto): void {
     next[i] = bot;
     return next;
   });
-  // a released lease is absent from the JSON: it must not survive from the older detail
-  qc.setQueryData<BotDetailDto>(keys.bot(bot.id), (detail) => (detail ? { ...detail, ...bot, lease: bot.lease } : detail));
+  // the summary's own fields come from it alone: one the server leaves out when empty (a released
+  // lease, a cleared error, no stats yet) must not survive from the older detail
+  qc.setQueryData<BotDetailDto>(keys.bot(bot.id), (detail) =>
+    detail ? { ...bot, config: detail.config, configVersion: detail.configVersion, risk: detail.risk, activeTrips: detail.activeTrips, instrument: detail.instrument } : detail,
+  );
 }
 
 /**
