@@ -170,7 +170,6 @@ export async function createApp(options: AppOptions = {}): Promise<App> {
           ttlMs: env.LEASE_TTL_MS,
           renewMs: env.LEASE_RENEW_MS,
           timings: { stopDeadlineMs: env.STOP_DEADLINE_MS },
-          beforeStart: (config) => ledger.ensureBaseline(config.accountId),
         })
       : undefined;
   await firstRun(env, storage, logger);

@@ -1,3 +1,4 @@
+export * from './baseline.ts';
 export * from './channels.ts';
 export * from './client.ts';
 export * from './commands.ts';

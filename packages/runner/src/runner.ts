@@ -16,6 +16,8 @@ import type { BotConfig, Clock } from '@mm/core';
 import { BotManager } from '@mm/engine';
 import type { Bot, BotEvents, BotTimings, VenueProvider } from '@mm/engine';
 import type { CommandRecord, LeaseGrant, Storage } from '@mm/storage';
+import { ensureAccountBaseline } from './baseline.ts';
+import type { AccountVenues } from './baseline.ts';
 import { RUNNER_COMMANDS, runCommand } from './commands.ts';
 import type { CommandOptions, RunnerCommand } from './commands.ts';
 import { fencedVenues } from './fenced-venues.ts';
@@ -33,7 +35,8 @@ export interface RunnerLog {
 
 export interface RunnerOptions {
   readonly storage: Storage;
-  readonly venues: VenueProvider;
+  /** The bots' adapters, and each account's own (its baseline is read there before a bot starts). */
+  readonly venues: VenueProvider & AccountVenues;
   readonly clock: Clock;
   readonly logger: RunnerLog;
   readonly version: string;
@@ -48,8 +51,6 @@ export interface RunnerOptions {
   /** How often each bot's live status is written (default 1 s). */
   readonly statusMs?: number;
   readonly timings?: Partial<BotTimings>;
-  /** Runs before a bot starts (the server takes the account's ledger baseline here). */
-  readonly beforeStart?: (config: BotConfig) => Promise<void>;
 }
 
 export const DEFAULT_LEASE_TTL_MS = 10_000;
@@ -325,7 +326,8 @@ export class Runner {
     if (bot === undefined) return;
     void (async () => {
       try {
-        await this.options.beforeStart?.(bot.config).catch(() => undefined);
+        // the account's reconciliation starts before its first bot trades
+        await ensureAccountBaseline(this.options.storage, this.options.venues, bot.config.accountId).catch(() => undefined);
         await bot.start();
         if (thenPause && (bot.state === 'RUNNING' || bot.state === 'START_QUOTING')) await bot.pause('restored paused');
       } catch {

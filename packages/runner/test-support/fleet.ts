@@ -12,6 +12,7 @@ import type { Storage } from '@mm/storage';
 import { TEST_KEY, waitFor } from '@mm/storage/test-support/fixtures';
 import { createTestDatabase } from '@mm/storage/test-support/postgres';
 import type { TestDatabase } from '@mm/storage/test-support/postgres';
+import type { AccountVenues } from '../src/baseline.ts';
 import { Runner } from '../src/runner.ts';
 import type { RunnerLog, RunnerOptions } from '../src/runner.ts';
 
@@ -85,7 +86,7 @@ export class PaperFleet {
   /** Cancels sent by this runner for these accounts wait this long first (a slow venue during a drain). */
   readonly slowCancels = new Map<string, { runner: string; ms: number }>();
 
-  venuesFor(runner: string): VenueProvider {
+  venuesFor(runner: string): VenueProvider & AccountVenues {
     const wrapped = new Map<VenueAdapter, VenueAdapter>();
     const wrap = (venue: VenueAdapter): VenueAdapter => {
       let proxy = wrapped.get(venue);
@@ -114,7 +115,8 @@ export class PaperFleet {
       }
       return proxy;
     };
-    return { adapterFor: async (config) => wrap(await this.world.adapterFor(config)) };
+    // the fleet's accounts are spot paper accounts (createBots)
+    return { adapterFor: async (config) => wrap(await this.world.adapterFor(config)), forAccount: async (accountId) => wrap(this.world.venue(accountId, 'spot')) };
   }
 
   /** The bot's orders open at the exchange now (its account, its order prefix). */

@@ -164,10 +164,8 @@ export class BotService {
     options: { readonly closePosition?: { readonly maxSlippagePct: number } } = {},
     actor: Actor = { user: 'system' },
   ): Promise<BotSummaryDto> {
-    const record = await this.storage.bots.require(id);
+    await this.storage.bots.require(id);
     if (action === 'close-position' && options.closePosition === undefined) throw validationError([{ path: 'closePosition', message: 'give the slippage bound to close within' }]);
-    // the account's reconciliation starts before its first bot trades
-    if (action === 'start') await this.ledger.ensureBaseline(record.config.accountId).catch(() => undefined);
     try {
       await this.fleet.command(id, action as RunnerCommand, { ...(reason === undefined ? {} : { reason }), ...(options.closePosition === undefined ? {} : { closePosition: options.closePosition }) }, actor.user);
     } catch (error) {

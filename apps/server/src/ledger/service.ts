@@ -6,7 +6,8 @@ import type { AccountLedgerDto, BotLedger, BotStatsDto, Fixed, LedgerOverviewDto
 import type { AccountHoldingsJson, BotRecord, Storage } from '@mm/storage';
 import { statsDto } from '../bots/dto.ts';
 import { LedgerTotals } from './totals.ts';
-import type { FleetView, LiveBotView, VenueRegistry } from '@mm/runner';
+import { accountHoldings } from '@mm/runner';
+import type { AccountHoldings, FleetView, LiveBotView, VenueRegistry } from '@mm/runner';
 
 /** A stopped bot's ledger is read from storage at most this often. */
 const STORED_TTL_MS = 5_000;
@@ -78,13 +79,6 @@ export class LedgerService {
   invalidate(botId: string): void {
     this.stored.delete(botId);
     this.live.delete(botId);
-  }
-
-  /** Takes the account's baseline before its first bot trades (no-op when it has one). */
-  async ensureBaseline(accountId: string): Promise<void> {
-    if ((await this.storage.ledger.baseline(accountId)) !== undefined) return;
-    const holdings = await this.holdings(accountId);
-    await this.storage.ledger.ensureBaseline(accountId, holdings, Date.now());
   }
 
   async overview(records: readonly BotRecord[]): Promise<LedgerOverviewDto> {
@@ -168,23 +162,8 @@ export class LedgerService {
     return view;
   }
 
-  private async holdings(accountId: string): Promise<AccountHoldingsJson & { instruments: Map<string, { base: string; kind: string }> }> {
-    const adapter = await this.registry.forAccount(accountId);
-    await adapter.connect();
-    const balances: Record<string, string> = {};
-    for (const b of await adapter.balances()) balances[b.asset] = fx.format(b.total);
-    const positions: Record<string, { qty: string; entryPrice: string }> = {};
-    const instruments = new Map<string, { base: string; kind: string }>();
-    for (const inst of await adapter.instruments()) instruments.set(inst.symbol, { base: inst.base, kind: inst.kind });
-    if (adapter.capabilities.market === 'perp') {
-      for (const p of await adapter.positions()) {
-        if (p.qtyLots === 0) continue;
-        const inst = adapter.instrument(p.symbol);
-        const qty = (inst.lotsToFixed(Math.abs(p.qtyLots)) * inst.multiplier) / fx.SCALE;
-        positions[p.symbol] = { qty: fx.format(p.qtyLots < 0 ? -qty : qty), entryPrice: fx.format(p.entryPrice) };
-      }
-    }
-    return { balances, positions, instruments };
+  private async holdings(accountId: string): Promise<AccountHoldings> {
+    return accountHoldings(await this.registry.forAccount(accountId));
   }
 
   private async reconcile(accountId: string, records: readonly BotRecord[], views: ReadonlyMap<string, { ledger: BotLedger; mark: Fixed | undefined }>): Promise<AccountLedgerDto> {
@@ -240,7 +219,7 @@ export class LedgerService {
     const unvalued = new Map<string, Fixed>();
     let unattributedTrades = 0;
     let unattributedVolume = 0n;
-    let holdingsInfo: Awaited<ReturnType<LedgerService['holdings']>> | undefined;
+    let holdingsInfo: AccountHoldings | undefined;
     try {
       holdingsInfo = await this.holdings(accountId);
     } catch {
