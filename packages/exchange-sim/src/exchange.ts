@@ -333,6 +333,11 @@ export class SimExchange {
     return this.book(symbol).asks.bestPrice();
   }
 
+  /** The book's mid (exact; half a tick allowed), undefined while a side is empty. */
+  mid(symbol: string): Fixed | undefined {
+    return bookMid(this.market(symbol));
+  }
+
   balances(name: string): Balance[] {
     const account = this.account(name);
     return [...account.balances.keys()].map((asset) => this.balanceOf(account, asset));
@@ -400,12 +405,10 @@ export class SimExchange {
     const m = this.marks.get(symbol);
     if (m !== undefined) return m.mark;
     const market = this.market(symbol);
-    const inst = market.inst;
-    const bid = market.book.bids.bestPrice();
-    const ask = market.book.asks.bestPrice();
-    if (bid !== undefined && ask !== undefined) return (inst.ticksToFixed(bid) + inst.ticksToFixed(ask)) / 2n;
-    const last = market.lastTradePrice ?? bid ?? ask;
-    return last === undefined ? 0n : inst.ticksToFixed(last);
+    const mid = bookMid(market);
+    if (mid !== undefined) return mid;
+    const last = market.lastTradePrice ?? market.book.bids.bestPrice() ?? market.book.asks.bestPrice();
+    return last === undefined ? 0n : market.inst.ticksToFixed(last);
   }
 
   /** Set by the market simulator (the fair price path). Checks perp margins at the new mark. */
@@ -1478,6 +1481,14 @@ export class SimExchange {
       },
     };
   }
+}
+
+/** The mid of a market's book (exact; half a tick allowed), undefined while a side is empty. */
+function bookMid(market: SymbolMarket): Fixed | undefined {
+  const bid = market.book.bids.bestPrice();
+  const ask = market.book.asks.bestPrice();
+  if (bid === undefined || ask === undefined) return undefined;
+  return (market.inst.ticksToFixed(bid) + market.inst.ticksToFixed(ask)) / 2n;
 }
 
 function statusOf(order: RestingOrder): VenueOrderStatus {

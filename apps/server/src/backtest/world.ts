@@ -25,15 +25,6 @@ export interface BacktestWorld {
   mid(symbol: string): Fixed | undefined;
 }
 
-/** The mid of the exchange's book for `symbol`. */
-export function bookMid(exchange: SimExchange, symbol: string): Fixed | undefined {
-  const bid = exchange.bestBid(symbol);
-  const ask = exchange.bestAsk(symbol);
-  if (bid === undefined || ask === undefined) return undefined;
-  const inst = exchange.instrument(symbol);
-  return (inst.ticksToFixed(bid) + inst.ticksToFixed(ask)) / 2n;
-}
-
 /** The world, the clock it runs on, and the period the market has data for. */
 export interface BacktestSetting {
   readonly world: BacktestWorld;
@@ -141,7 +132,7 @@ export function createWorld(spec: BacktestSpec, clock: Clock, seed: number): Bac
     start: () => world.start(),
     stop: () => world.stop(),
     ensureAccount: (id) => world.ensureAccount(id),
-    mid: (symbol) => bookMid(world.exchange, symbol),
+    mid: (symbol) => world.exchange.mid(symbol),
   };
 }
 

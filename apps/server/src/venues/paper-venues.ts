@@ -31,11 +31,8 @@ export class LocalPaperVenues implements PaperVenues {
     }
     const exchange = this.world.exchange;
     if (!exchange.instruments().some((i) => i.symbol === symbol)) return undefined;
-    const bid = exchange.bestBid(symbol);
-    const ask = exchange.bestAsk(symbol);
-    if (bid === undefined || ask === undefined) return undefined;
-    const inst = exchange.instrument(symbol);
-    return fx.format((inst.ticksToFixed(bid) + inst.ticksToFixed(ask)) / 2n);
+    const mid = exchange.mid(symbol);
+    return mid === undefined ? undefined : fx.format(mid);
   }
 
   async refresh(accountId: string): Promise<void> {
