@@ -23,7 +23,8 @@ export class EventPlayer {
 
   constructor(
     private readonly clock: Clock,
-    private readonly events: readonly MarketEvent[],
+    /** The recording, in time order (read only). */
+    readonly events: readonly MarketEvent[],
     private readonly sink: EventSink,
   ) {}
 

@@ -88,7 +88,6 @@ export class ReplayWorld {
   private readonly accounts = new Set<string>();
   private readonly replays = new Map<string, ReplayMarket>();
   private readonly players: EventPlayer[] = [];
-  private readonly recordings: (readonly MarketEvent[])[] = [];
   private readonly venues = new Map<string, SimVenue>();
   private readonly markIntervalMs: number;
   private markTimer: TimerHandle | undefined;
@@ -127,10 +126,7 @@ export class ReplayWorld {
       if (this.replays.has(symbol)) throw new EngineError('INVALID_ARGUMENT', `market ${symbol} is given twice`);
       const market = new ReplayMarket({ exchange: this.exchange, symbol, ...this.marketOptions });
       this.replays.set(symbol, market);
-      if (spec.events !== undefined) {
-        this.players.push(new EventPlayer(this.clock, spec.events, market));
-        this.recordings.push(spec.events);
-      }
+      if (spec.events !== undefined) this.players.push(new EventPlayer(this.clock, spec.events, market));
     }
     if (options.restore !== undefined) importSimState(this.exchange, options.restore.exchange);
   }
@@ -177,7 +173,7 @@ export class ReplayWorld {
   get span(): { readonly start: number; readonly end: number } | undefined {
     let start = Number.POSITIVE_INFINITY;
     let end = Number.NEGATIVE_INFINITY;
-    for (const events of this.recordings) {
+    for (const { events } of this.players) {
       if (events.length === 0) continue;
       start = Math.min(start, events[0]!.ts);
       end = Math.max(end, events[events.length - 1]!.ts);
@@ -245,11 +241,7 @@ export class ReplayWorld {
   }
 
   async adapterFor(config: { readonly accountId: string; readonly symbol: string }): Promise<VenueAdapter> {
-    const market = this.replays.get(config.symbol);
-    if (market === undefined) {
-      throw new EngineError('UNKNOWN_SYMBOL', `the replay has no market ${config.symbol}; available: ${[...this.replays.keys()].join(', ')}`);
-    }
-    return this.venue(config.accountId, market.inst.kind);
+    return this.venue(config.accountId, this.market(config.symbol).inst.kind);
   }
 
   async externalAdapterFor(accountId: string, symbol: string): Promise<VenueAdapter> {
