@@ -1,6 +1,6 @@
 export type { GapEvent, LevelEvent, MarketEvent, RecordingHeader, TradeEvent } from './events.ts';
 export { HEADER_PREFIX, checkHeader, decodeHeader, encodeHeader } from './header.ts';
-export { encodeEvent, decodeEvent } from './line-codec.ts';
+export { encodeEvent } from './line-codec.ts';
 export { RecordingWriter } from './writer.ts';
 export type { RecordingWriterOptions } from './writer.ts';
 export { readRecording, loadRecording } from './reader.ts';

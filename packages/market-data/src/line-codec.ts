@@ -37,12 +37,6 @@ export function encodeEvent(event: MarketEvent): string {
 /** Thrown for a line that is not an event; the reader adds the file and line number. */
 export class BadLine extends Error {}
 
-/** Parses one line (without its line break); throws BadLine with what is wrong. */
-export function decodeEvent(line: string): MarketEvent {
-  const bytes = Buffer.from(line, 'utf8');
-  return decodeEventBytes(bytes, 0, bytes.length);
-}
-
 // The byte decoder below reads straight from the decompressed buffer: no string per line, and
 // timestamps parsed from digits (allocating strings and numbers is what limits replay speed).
 let pos = 0;
