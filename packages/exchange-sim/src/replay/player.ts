@@ -28,11 +28,6 @@ export class EventPlayer {
     private readonly sink: EventSink,
   ) {}
 
-  /** Events applied so far. */
-  get position(): number {
-    return this.next;
-  }
-
   get done(): boolean {
     return this.next >= this.events.length;
   }
