@@ -296,15 +296,11 @@ export async function serveVenues(options: ServeVenuesOptions): Promise<VenueSer
       return;
     }
     send(conn.socket, { type: 'result', id: frame.id, ok: true, value: value ?? null });
-    if (frame.method === 'close') conn.socket.close(1000, 'closed by client');
   }
 
   async function dispatch(conn: Connection, method: string, args: readonly unknown[]): Promise<unknown> {
     const { adapter } = conn.shared;
     switch (method) {
-      case 'connect':
-      case 'close':
-        return null; // the shared adapter stays connected; close detaches after the answer
       case 'subscribeMarket': {
         const symbol = String(args[0]);
         await adapter.subscribeMarket(symbol);

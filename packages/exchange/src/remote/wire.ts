@@ -12,7 +12,9 @@
 //
 // Frames, client → server:
 //   {"type":"hello","protocol":1,"token"?:string,"accountId":string,"market":"spot"|"perp","accountKey"?:string,"client":string}
-//   {"type":"call","id":number,"method":string,"args":[…]}            (any VenueAdapter method but instrument())
+//   {"type":"call","id":number,"method":string,"args":[…]}            (any VenueAdapter method but instrument(),
+//                                                                     connect() and close(): the client opens and
+//                                                                     closes its socket itself)
 // Frames, server → client:
 //   {"type":"welcome","accountKey":string,"capabilities":{…},"instruments":[InstrumentDef…],"serverTime":number}
 //   {"type":"refused","error":$e}                                     then the socket closes (4001 auth, 4003 otherwise)
