@@ -68,9 +68,8 @@ export class LedgerService {
   private async liveLedger(botId: string): Promise<BotLedger | undefined> {
     const cached = this.live.get(botId);
     if (cached !== undefined && Date.now() - cached.at < LIVE_TTL_MS) return cached.ledger;
-    const stored = await this.storage.ledger.storedSpec(botId);
-    if (stored === undefined) return undefined;
-    const ledger = await this.storage.ledger.load(botId, stored.symbol, stored.spec);
+    const ledger = await this.storage.ledger.loadStored(botId);
+    if (ledger === undefined) return undefined;
     this.live.set(botId, { at: Date.now(), ledger });
     return ledger;
   }
@@ -122,9 +121,8 @@ export class LedgerService {
   private async storedView(record: BotRecord): Promise<StoredView | undefined> {
     const cached = this.stored.get(record.id);
     if (cached !== undefined && Date.now() - cached.at < STORED_TTL_MS) return cached;
-    const stored = await this.storage.ledger.storedSpec(record.id);
-    if (stored === undefined) return undefined; // never synced: nothing traded, nothing to show
-    const ledger = await this.storage.ledger.load(record.id, stored.symbol, stored.spec);
+    const ledger = await this.storage.ledger.loadStored(record.id);
+    if (ledger === undefined) return undefined; // never synced: nothing traded, nothing to show
     const last = await this.storage.ledger.lastMark(record.id);
     const latest = await this.storage.stats.latest(record.id);
     const mark = last?.mark;

@@ -83,55 +83,72 @@ export class LedgerRepo {
   async load(botId: string, symbol: string, spec: LedgerSpec): Promise<BotLedger> {
     return this.ctx.run('load bot ledger', async (db) => {
       const [snap] = await db.select().from(ledgerSnapshots).where(eq(ledgerSnapshots.botId, botId));
-      const usable = snap !== undefined && snap.symbol === symbol && JSON.stringify(snap.spec) === JSON.stringify(spec);
-      const ledger = usable ? BotLedger.fromJSON(spec, snap.state as LedgerStateJson) : new BotLedger(spec);
-      const from = usable ? { fill: snap.throughFillId, flow: snap.throughFlowId, day: snap.throughMarkDay } : { fill: 0, flow: 0, day: 0 };
-      const settled = Date.now() - SNAPSHOT_SETTLE_MS;
-
-      const [flowRows, markRows] = await Promise.all([
-        db
-          .select()
-          .from(cashFlows)
-          .where(and(eq(cashFlows.botId, botId), gt(cashFlows.id, from.flow), eq(cashFlows.kind, 'funding'), symbolIs(symbol)))
-          .orderBy(asc(cashFlows.id)),
-        db
-          .select()
-          .from(ledgerDayMarks)
-          .where(and(eq(ledgerDayMarks.botId, botId), gt(ledgerDayMarks.dayStart, from.day)))
-          .orderBy(asc(ledgerDayMarks.dayStart)),
-      ]);
-      const fillRows = await this.tail(db, botId, symbol, from.fill);
-      const flows: (LedgerCashFlow & { id: number; settled: boolean })[] = flowRows.map((r) => ({
-        kind: 'funding',
-        amount: fx.parse(r.amount),
-        venueTime: r.venueTime.getTime(),
-        id: r.id,
-        settled: r.receivedAt.getTime() < settled,
-      }));
-      const marks: (DayMark & { settled: boolean })[] = markRows.map((r) => ({ dayStart: r.dayStart, mark: fx.parse(r.mark), settled: r.dayStart < settled }));
-
-      // fold the settled part, snapshot it if it was long, then fold the rest on top
-      const settledFills = takeWhile(fillRows, (r) => r.receivedAt.getTime() < settled);
-      const settledFlows = takeWhile(flows, (f) => f.settled);
-      const settledMarks = takeWhile(marks, (m) => m.settled);
-      foldInto(ledger, toLedgerFills(settledFills), settledFlows, settledMarks);
-      const settledRows = settledFills.length + settledFlows.length + settledMarks.length;
-      if (settledRows >= SNAPSHOT_AFTER_ROWS || !usable) {
-        const row = {
-          botId,
-          symbol,
-          spec: { ...spec },
-          throughFillId: settledFills.at(-1)?.id ?? from.fill,
-          throughFlowId: settledFlows.at(-1)?.id ?? from.flow,
-          throughMarkDay: settledMarks.at(-1)?.dayStart ?? from.day,
-          state: ledger.toJSON() as unknown,
-          updatedAt: new Date(),
-        };
-        await db.insert(ledgerSnapshots).values(row).onConflictDoUpdate({ target: ledgerSnapshots.botId, set: row });
-      }
-      foldInto(ledger, toLedgerFills(fillRows.slice(settledFills.length)), flows.slice(settledFlows.length), marks.slice(settledMarks.length));
-      return ledger;
+      return this.fold(db, botId, symbol, spec, snap);
     });
+  }
+
+  /**
+   * The bot's ledger for the symbol and currencies it was stored with (at its first sync), with
+   * the snapshot read once; undefined when the bot never synced.
+   */
+  async loadStored(botId: string): Promise<BotLedger | undefined> {
+    return this.ctx.run('load bot ledger', async (db) => {
+      const [snap] = await db.select().from(ledgerSnapshots).where(eq(ledgerSnapshots.botId, botId));
+      if (snap === undefined) return undefined;
+      return this.fold(db, botId, snap.symbol, snap.spec, snap);
+    });
+  }
+
+  /** The snapshot (when made for this symbol and currencies) plus everything stored after it. */
+  private async fold(db: Db, botId: string, symbol: string, spec: LedgerSpec, snap: typeof ledgerSnapshots.$inferSelect | undefined): Promise<BotLedger> {
+    const usable = snap !== undefined && snap.symbol === symbol && JSON.stringify(snap.spec) === JSON.stringify(spec);
+    const ledger = usable ? BotLedger.fromJSON(spec, snap.state as LedgerStateJson) : new BotLedger(spec);
+    const from = usable ? { fill: snap.throughFillId, flow: snap.throughFlowId, day: snap.throughMarkDay } : { fill: 0, flow: 0, day: 0 };
+    const settled = Date.now() - SNAPSHOT_SETTLE_MS;
+
+    const [flowRows, markRows] = await Promise.all([
+      db
+        .select()
+        .from(cashFlows)
+        .where(and(eq(cashFlows.botId, botId), gt(cashFlows.id, from.flow), eq(cashFlows.kind, 'funding'), symbolIs(symbol)))
+        .orderBy(asc(cashFlows.id)),
+      db
+        .select()
+        .from(ledgerDayMarks)
+        .where(and(eq(ledgerDayMarks.botId, botId), gt(ledgerDayMarks.dayStart, from.day)))
+        .orderBy(asc(ledgerDayMarks.dayStart)),
+    ]);
+    const fillRows = await this.tail(db, botId, symbol, from.fill);
+    const flows: (LedgerCashFlow & { id: number; settled: boolean })[] = flowRows.map((r) => ({
+      kind: 'funding',
+      amount: fx.parse(r.amount),
+      venueTime: r.venueTime.getTime(),
+      id: r.id,
+      settled: r.receivedAt.getTime() < settled,
+    }));
+    const marks: (DayMark & { settled: boolean })[] = markRows.map((r) => ({ dayStart: r.dayStart, mark: fx.parse(r.mark), settled: r.dayStart < settled }));
+
+    // fold the settled part, snapshot it if it was long, then fold the rest on top
+    const settledFills = takeWhile(fillRows, (r) => r.receivedAt.getTime() < settled);
+    const settledFlows = takeWhile(flows, (f) => f.settled);
+    const settledMarks = takeWhile(marks, (m) => m.settled);
+    foldInto(ledger, toLedgerFills(settledFills), settledFlows, settledMarks);
+    const settledRows = settledFills.length + settledFlows.length + settledMarks.length;
+    if (settledRows >= SNAPSHOT_AFTER_ROWS || !usable) {
+      const row = {
+        botId,
+        symbol,
+        spec: { ...spec },
+        throughFillId: settledFills.at(-1)?.id ?? from.fill,
+        throughFlowId: settledFlows.at(-1)?.id ?? from.flow,
+        throughMarkDay: settledMarks.at(-1)?.dayStart ?? from.day,
+        state: ledger.toJSON() as unknown,
+        updatedAt: new Date(),
+      };
+      await db.insert(ledgerSnapshots).values(row).onConflictDoUpdate({ target: ledgerSnapshots.botId, set: row });
+    }
+    foldInto(ledger, toLedgerFills(fillRows.slice(settledFills.length)), flows.slice(settledFlows.length), marks.slice(settledMarks.length));
+    return ledger;
   }
 
   /** The symbol and currencies of the bot's stored ledger (written at its first sync), if any. */
