@@ -165,7 +165,6 @@ export class BotService {
     actor: Actor = { user: 'system' },
   ): Promise<BotSummaryDto> {
     await this.storage.bots.require(id);
-    if (action === 'close-position' && options.closePosition === undefined) throw validationError([{ path: 'closePosition', message: 'give the slippage bound to close within' }]);
     try {
       await this.fleet.command(id, action as RunnerCommand, { ...(reason === undefined ? {} : { reason }), ...(options.closePosition === undefined ? {} : { closePosition: options.closePosition }) }, actor.user);
     } catch (error) {
@@ -197,7 +196,7 @@ export class BotService {
   }
 
   accountDto(a: Account): AccountDto {
-    return { id: a.id, name: a.name, venue: a.venue as VenueName, market: a.market, live: a.live, baseUrls: a.baseUrls, credentialHint: a.credentialsHint, createdAt: a.createdAt, updatedAt: a.updatedAt };
+    return { id: a.id, name: a.name, venue: a.venue as VenueName, market: a.market, live: a.live, baseUrls: a.baseUrls, credentialHint: a.credentialsHint, createdAt: a.createdAt, updatedAt: a.updatedAt, ...(a.feed === undefined ? {} : { feed: a.feed }) };
   }
 
   invalidateAccount(id: string): void {
