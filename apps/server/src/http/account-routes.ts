@@ -105,7 +105,7 @@ const accountPatchSchema = accountInputSchema.partial().omit({ venue: true, feed
 export function accountRoutes(routes: Routes, storage: Storage, registry: VenueRegistry, bots: BotService): void {
   /** The account as the API shows it; an Asterdex account also says which API family its key uses. */
   const accountDto = async (a: Account): Promise<AccountDto> => {
-    const dto = a.feed === undefined ? bots.accountDto(a) : { ...bots.accountDto(a), feed: a.feed };
+    const dto = bots.accountDto(a);
     if (a.venue !== 'asterdex' || !a.hasCredentials) return dto;
     const stored = await storage.accounts.getCredentials(a.id);
     return stored === undefined ? dto : { ...dto, authFamily: asterAuthFamily(stored) };
