@@ -10,7 +10,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EngineError, LiveClock, isTerminalVenueStatus } from '@mm/core';
-import type { Clock, Fill, OrderRequest, Side, VenueOrder, VenueOrderStatus } from '@mm/core';
+import type { Fill, OrderRequest, Side, VenueOrder, VenueOrderStatus } from '@mm/core';
 import { serveVenues } from '@mm/exchange';
 import type { VenueRequestInfo, VenueServer, VenueServerLog } from '@mm/exchange';
 import { DEMO_MARKETS, PaperWorld } from './world.ts';
@@ -29,9 +29,6 @@ export interface SimVenueProcessOptions {
   readonly latency?: Partial<LatencyModel>;
   /** What a new account is funded with. */
   readonly funding?: Funding;
-  readonly clock?: Clock;
-  /** Each log keeps at most this many entries, dropping the oldest. Default 200 000. */
-  readonly maxLogEntries?: number;
   readonly log?: VenueServerLog;
 }
 
@@ -95,9 +92,11 @@ export interface SimVenueProcess {
 
 const NOBODY: TradeSideEntry = { accountId: null, clientOrderId: null, client: null };
 
+/** Each log keeps at most this many entries, dropping the oldest. */
+const MAX_LOG_ENTRIES = 200_000;
+
 export async function startSimVenue(options: SimVenueProcessOptions): Promise<SimVenueProcess> {
-  const clock = options.clock ?? new LiveClock();
-  const maxEntries = options.maxLogEntries ?? 200_000;
+  const clock = new LiveClock();
   const world = new PaperWorld({
     clock,
     seed: options.seed ?? 1,
@@ -128,7 +127,7 @@ export async function startSimVenue(options: SimVenueProcessOptions): Promise<Si
       event,
       status: order.status,
     });
-    if (orderLog.length > maxEntries) orderLog.splice(0, orderLog.length - maxEntries);
+    if (orderLog.length > MAX_LOG_ENTRIES) orderLog.splice(0, orderLog.length - MAX_LOG_ENTRIES);
   };
 
   const onOrder = (accountId: string, order: VenueOrder): void => {
@@ -158,7 +157,7 @@ export async function startSimVenue(options: SimVenueProcessOptions): Promise<Si
         taker: NOBODY,
       };
       trades.set(fill.tradeId, entry);
-      if (trades.size > maxEntries) trades.delete(trades.keys().next().value!);
+      if (trades.size > MAX_LOG_ENTRIES) trades.delete(trades.keys().next().value!);
     }
     entry[fill.liquidity] = { accountId, clientOrderId: fill.clientOrderId, client: clientOf(accountId, fill.clientOrderId) };
   };
@@ -186,7 +185,7 @@ export async function startSimVenue(options: SimVenueProcessOptions): Promise<Si
       if (typeof request?.clientOrderId === 'string') byId.set(request.clientOrderId, info.hello.client);
     }
     // orders refused at entry never close: forget the oldest attributions past the cap
-    while (byId.size > maxEntries) byId.delete(byId.keys().next().value!);
+    while (byId.size > MAX_LOG_ENTRIES) byId.delete(byId.keys().next().value!);
   };
 
   const openOrders = (): OpenOrderEntry[] =>
