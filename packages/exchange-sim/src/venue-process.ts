@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EngineError, LiveClock, isTerminalVenueStatus } from '@mm/core';
 import type { Fill, OrderRequest, Side, VenueOrder, VenueOrderStatus } from '@mm/core';
-import { serveVenues } from '@mm/exchange';
+import { DEFAULT_VENUE_PATH, serveVenues } from '@mm/exchange';
 import type { VenueRequestInfo, VenueServer, VenueServerLog } from '@mm/exchange';
 import { DEMO_MARKETS, PaperWorld } from './world.ts';
 import type { Funding, PaperMarketSpec } from './world.ts';
@@ -95,6 +95,28 @@ const NOBODY: TradeSideEntry = { accountId: null, clientOrderId: null, client: n
 /** Each log keeps at most this many entries, dropping the oldest. */
 const MAX_LOG_ENTRIES = 200_000;
 
+/** The last `max` entries, oldest first: a ring once full (no shifting of a long array per entry). */
+class BoundedLog<T> {
+  private readonly items: T[] = [];
+  /** Once full: where the oldest entry is (the next to be overwritten). */
+  private head = 0;
+
+  constructor(private readonly max: number) {}
+
+  push(item: T): void {
+    if (this.items.length < this.max) {
+      this.items.push(item);
+      return;
+    }
+    this.items[this.head] = item;
+    this.head = (this.head + 1) % this.max;
+  }
+
+  entries(): readonly T[] {
+    return this.head === 0 ? this.items : [...this.items.slice(this.head), ...this.items.slice(0, this.head)];
+  }
+}
+
 export async function startSimVenue(options: SimVenueProcessOptions): Promise<SimVenueProcess> {
   const clock = new LiveClock();
   const world = new PaperWorld({
@@ -111,7 +133,7 @@ export async function startSimVenue(options: SimVenueProcessOptions): Promise<Si
   /** Who placed an order still to be seen closing: account → client order id → client. */
   const placedBy = new Map<string, Map<string, string>>();
   const open = new Set<string>(); // venue order ids
-  const orderLog: OrderLogEntry[] = [];
+  const orderLog = new BoundedLog<OrderLogEntry>(MAX_LOG_ENTRIES);
   const trades = new Map<string, TradeEntry>();
 
   const clientOf = (accountId: string, clientOrderId: string): string => placedBy.get(accountId)?.get(clientOrderId) ?? '';
@@ -127,7 +149,6 @@ export async function startSimVenue(options: SimVenueProcessOptions): Promise<Si
       event,
       status: order.status,
     });
-    if (orderLog.length > MAX_LOG_ENTRIES) orderLog.splice(0, orderLog.length - MAX_LOG_ENTRIES);
   };
 
   const onOrder = (accountId: string, order: VenueOrder): void => {
@@ -208,7 +229,7 @@ export async function startSimVenue(options: SimVenueProcessOptions): Promise<Si
   function answer(req: IncomingMessage, res: ServerResponse): void {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const routes: Record<string, () => unknown> = {
-      '/orders-log': () => orderLog,
+      '/orders-log': () => orderLog.entries(),
       '/open-orders': openOrders,
       '/fills': () => [...trades.values()],
       '/health': () => ({ ok: true }),
@@ -252,11 +273,11 @@ export async function startSimVenue(options: SimVenueProcessOptions): Promise<Si
   }
   const displayHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `ws://${displayHost}:${server.port}/venue`,
+    url: `ws://${displayHost}:${server.port}${DEFAULT_VENUE_PATH}`,
     httpUrl: `http://${displayHost}:${server.port}`,
     port: server.port,
     world,
-    orderLog: () => orderLog,
+    orderLog: () => orderLog.entries(),
     openOrders,
     fills: () => [...trades.values()],
     close: async () => {
