@@ -105,25 +105,7 @@ export class FleetClient implements FleetView {
   }
 
   runnerList(): RunnerDto[] {
-    return [...this.runners.values()]
-      .sort((a, b) => Number(b.alive) - Number(a.alive) || b.startedAt - a.startedAt)
-      .map((r) => ({
-        id: r.id,
-        name: r.name,
-        host: r.host,
-        pid: r.pid,
-        version: r.version,
-        startedAt: r.startedAt,
-        heartbeatAt: r.heartbeatAt,
-        heartbeatAgeMs: r.heartbeatAgeMs,
-        alive: r.alive,
-        draining: r.draining,
-        ...(r.stoppedAt === undefined ? {} : { stoppedAt: r.stoppedAt }),
-        botCount: r.botCount,
-        rssBytes: r.rssBytes,
-        heapBytes: r.heapBytes,
-        embedded: r.embedded,
-      }));
+    return [...this.runners.values()].sort((a, b) => Number(b.alive) - Number(a.alive) || b.startedAt - a.startedAt);
   }
 
   /** Re-reads leases, runners and statuses (all of them, or just some bots'). */

@@ -7,6 +7,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { EngineError } from '@mm/core';
+import type { RunnerDto } from '@mm/core';
 import type { Executor, Tx } from '../backend/types.ts';
 import type { StorageContext } from '../context.ts';
 import { botLeases, botLive, runners } from '../schema.ts';
@@ -27,18 +28,8 @@ export interface RunnerInfo {
   readonly embedded?: boolean;
 }
 
-export interface RunnerRecord extends RunnerInfo {
-  startedAt: number;
-  heartbeatAt: number;
-  heartbeatAgeMs: number;
-  alive: boolean;
-  draining: boolean;
-  stoppedAt?: number;
-  botCount: number;
-  rssBytes: number;
-  heapBytes: number;
-  embedded: boolean;
-}
+/** A runner as the dashboard shows it (see RunnerDto). */
+export type RunnerRecord = RunnerDto;
 
 export interface LeaseRecord {
   botId: string;
@@ -216,8 +207,8 @@ export class FleetRepo {
         within === undefined ? query : query.where(sql`(${alive} or greatest(${runners.heartbeatAt}, coalesce(${runners.stoppedAt}, ${runners.heartbeatAt})) > ${minusMs(within)})`);
       return filtered.orderBy(sql`${alive} desc`, sql`${runners.heartbeatAt} desc`, asc(runners.id));
     });
-    return rows.map(({ r, alive: isAlive, ageMs }) => {
-      const record: RunnerRecord = {
+    return rows.map(
+      ({ r, alive: isAlive, ageMs }): RunnerRecord => ({
         id: r.id,
         name: r.name,
         host: r.host,
@@ -228,14 +219,13 @@ export class FleetRepo {
         heartbeatAgeMs: Number(ageMs),
         alive: isAlive === true,
         draining: r.draining,
+        ...(r.stoppedAt === null ? {} : { stoppedAt: r.stoppedAt.getTime() }),
         botCount: r.botCount,
         rssBytes: Number(r.rssBytes),
         heapBytes: Number(r.heapBytes),
         embedded: r.embedded,
-      };
-      if (r.stoppedAt !== null) record.stoppedAt = r.stoppedAt.getTime();
-      return record;
-    });
+      }),
+    );
   }
 
   /**
