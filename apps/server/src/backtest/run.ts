@@ -14,10 +14,8 @@ import type { BacktestOptions, BacktestReport, BacktestSpec } from './types.ts';
 import { createSetting } from './world.ts';
 
 export type * from './types.ts';
-export { MARKOUT_HORIZONS_MS } from './types.ts';
 
 const ACCOUNT = 'backtest';
-export { DEFAULT_START } from './world.ts';
 
 /** The report's PnL block is these fields of the bot's ledger DTO, in this order (the JSON's). */
 const PNL_FROM_LEDGER = ['realized', 'unrealized', 'fees', 'funding', 'net', 'feesByAsset', 'unvaluedFees', 'position', 'averageEntry', 'mark', 'quoteAsset', 'baseAsset'] as const;
