@@ -33,15 +33,11 @@ function bootstrap(): string {
   return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
 }
 
-export function defaultWorkers(): number {
-  return availableParallelism();
-}
-
 /** Runs every task in worker threads; replies come back in task order. */
 export async function runInWorkers(tasks: readonly WorkerTask[], options: PoolOptions = {}): Promise<WorkerReply[]> {
   const replies = new Map<number, WorkerReply>();
   if (tasks.length === 0) return [];
-  const threads = Math.max(1, Math.min(options.workers ?? defaultWorkers(), tasks.length));
+  const threads = Math.max(1, Math.min(options.workers ?? availableParallelism(), tasks.length));
   const code = bootstrap();
   let next = 0;
 
