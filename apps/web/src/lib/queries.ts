@@ -123,9 +123,11 @@ export function useBots() {
   return useQuery({ queryKey: keys.bots, queryFn: () => api.get<BotSummaryDto[]>('/api/bots'), refetchInterval: poll });
 }
 
+const fetchBot = (id: string) => api.get<BotDetailDto>(`/api/bots/${encodeURIComponent(id)}`);
+
 export function useBot(id: string) {
   const poll = usePollWhenStale(5_000);
-  return useQuery({ queryKey: keys.bot(id), queryFn: () => api.get<BotDetailDto>(`/api/bots/${encodeURIComponent(id)}`), refetchInterval: poll });
+  return useQuery({ queryKey: keys.bot(id), queryFn: () => fetchBot(id), refetchInterval: poll });
 }
 
 export function useOpenOrders(id: string) {
@@ -309,13 +311,16 @@ export interface LeaseSnapshot {
 /**
  * The bot page's lease line, polled every 2 s under its own key: the live stream rewrites the
  * bot's cached detail many times a second, so the detail's update time says nothing about how
- * old its lease figures are.
+ * old its lease figures are (and each rewrite would restart a refetch interval on that key).
+ * The poll goes through the bot's own detail query, so that it is the one request stream and
+ * keeps the detail fresh too; a fetch of it already under way is joined, not repeated.
  */
 export function useBotLease(id: string) {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: keys.lease(id),
     queryFn: async (): Promise<LeaseSnapshot> => {
-      const bot = await api.get<BotDetailDto>(`/api/bots/${encodeURIComponent(id)}`);
+      const bot = await qc.fetchQuery({ queryKey: keys.bot(id), queryFn: () => fetchBot(id), staleTime: 0 });
       return { lease: bot.lease, at: Date.now() };
     },
     refetchInterval: 2_000,
