@@ -11,7 +11,7 @@ import type { ReplayWorldState, SimVenue } from '@mm/exchange-sim';
 import type { Account, Storage } from '@mm/storage';
 import { FeedCatalog } from './catalog.ts';
 import { feedLabel, paperFeedAccount } from './feed-source.ts';
-import type { FeedTuning, PaperFeedAccount } from './feed-source.ts';
+import type { PaperFeedAccount } from './feed-source.ts';
 import { LiveFeed } from './live-feed.ts';
 import { LiveDataVenue } from './live-venue.ts';
 
@@ -21,7 +21,7 @@ const BOOK_KEEPALIVE_MS = 1_000;
 
 export const stateKey = (accountId: string): string => `paper-live:${accountId}`;
 
-/** The bots the service asks whether a feed is still needed (the BotManager). */
+/** The bots the service asks whether a feed is still needed (the fleet: every runner's bots). */
 export interface FeedDemand {
   list(): readonly { readonly config: BotConfig; readonly symbol: string; readonly state: BotStateName; readonly closingPosition: boolean }[];
   readonly events: Pick<EventBus<{ state: unknown }>, 'on'>;
@@ -36,9 +36,6 @@ export interface PaperLiveOptions {
   readonly clock: Clock;
   readonly storage: Storage;
   readonly logger: Log;
-  readonly tuning?: FeedTuning;
-  readonly saveEveryMs?: number;
-  readonly catalog?: FeedCatalog;
 }
 
 interface FeedSlot {
@@ -58,7 +55,7 @@ interface AccountWorld {
 }
 
 export class PaperLiveWorlds {
-  readonly catalog: FeedCatalog;
+  private readonly catalog: FeedCatalog;
   private readonly worlds = new Map<string, AccountWorld>();
   private readonly loading = new Map<string, Promise<AccountWorld>>();
   private readonly rng = new Rng('paper-live');
@@ -68,17 +65,13 @@ export class PaperLiveWorlds {
   private closed = false;
 
   constructor(private readonly options: PaperLiveOptions) {
-    this.catalog = options.catalog ?? new FeedCatalog(options.clock);
-  }
-
-  static isLiveData(account: Account): boolean {
-    return paperFeedAccount(account) !== undefined;
+    this.catalog = new FeedCatalog(options.clock);
   }
 
   /** Saves every few seconds from now on. */
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => void this.save(), this.options.saveEveryMs ?? SAVE_EVERY_MS);
+    this.timer = setInterval(() => void this.save(), SAVE_EVERY_MS);
     this.timer.unref();
   }
 
@@ -255,7 +248,7 @@ export class PaperLiveWorlds {
 
   private async openFeed(entry: AccountWorld, symbol: string): Promise<LiveFeed> {
     const market = entry.world.market(symbol);
-    const feed = await LiveFeed.open(entry.account, market, { clock: this.options.clock, rng: this.rng.fork(`${entry.account.id}/${symbol}`), ...this.options.tuning });
+    const feed = await LiveFeed.open(entry.account, market, { clock: this.options.clock, rng: this.rng.fork(`${entry.account.id}/${symbol}`) });
     const live = feed.source.instrument;
     if (live.tickSize !== market.inst.tickSize || live.lotSize !== market.inst.lotSize) {
       // prices and sizes travel as exact decimals: a finer grid at the venue only means some of its prices are skipped
