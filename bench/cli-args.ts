@@ -6,8 +6,11 @@ export function argValue(args: readonly string[], name: string, fallback: string
   return at === -1 ? fallback : args[at + 1]!;
 }
 
+/** What a measurement runs: the production bundle or the TypeScript sources. */
+export type BenchMode = 'prod' | 'dev';
+
 /** `--mode prod` (the production bundle, default) or `--mode dev` (the TypeScript sources). */
-export function modeArg(args: readonly string[]): 'prod' | 'dev' {
+export function modeArg(args: readonly string[]): BenchMode {
   const mode = argValue(args, '--mode', 'prod');
   if (mode !== 'prod' && mode !== 'dev') throw new Error('--mode is prod or dev');
   return mode;

@@ -12,6 +12,7 @@
 // About 2 minutes: `node --import tsx bench/fleet/measure.ts` runs it alone (--mode dev under tsx).
 import { postgresSkipReason } from '@mm/storage/test-support/postgres';
 import { DEFAULT_FLEET, measureFleet } from './fleet/measure.ts';
+import { round1 } from './fleet/stats.ts';
 import type { Benchmark, Figures } from './types.ts';
 
 export const fleetBenchmarks: Benchmark[] = [
@@ -44,7 +45,7 @@ export const fleetBenchmarks: Benchmark[] = [
         'fleet.command_failures': m.failures,
         'fleet.runner_rss_max_mb': Math.max(...rss),
         'fleet.runner_heap_max_mb': Math.max(...heap),
-        'fleet.runners_rss_total_mb': Math.round(rss.reduce((a, b) => a + b, 0) * 10) / 10,
+        'fleet.runners_rss_total_mb': round1(rss.reduce((a, b) => a + b, 0)),
         'fleet.server_rss_mb': m.serverRssMb,
         'fleet.server_peak_rss_mb': m.serverPeakRssMb,
         'fleet.drain_s': m.drainS,

@@ -27,6 +27,7 @@ import type { ApiCall } from '../memory/fleet.ts';
 import { startProdNodeOptions } from '../memory/server.ts';
 import { buildFleetBundles } from '../bundle.ts';
 import { argValue, modeArg } from '../cli-args.ts';
+import type { BenchMode } from '../cli-args.ts';
 import { Child, procMemoryMb } from './processes.ts';
 import { median, percentile, round1 } from './stats.ts';
 
@@ -37,10 +38,8 @@ const RUNNER_TOKEN = 'fleet-bench-runner-token-0123456789';
 const MB = 1_048_576;
 const SYMBOLS = ['DEMOUSDT', 'DEMOUSDT-PERP'] as const;
 
-export type FleetMode = 'prod' | 'dev';
-
 export interface FleetOptions {
-  readonly mode: FleetMode;
+  readonly mode: BenchMode;
   readonly bots: number;
   readonly runners: number;
   /** Pause and resume commands (half each) in each of the two phases: unwatched, then watched. */

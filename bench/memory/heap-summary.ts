@@ -8,6 +8,7 @@
 // With two snapshots it prints, per group, how count and shallow size changed between them:
 // what grows over time is what to look at first.
 import { readFileSync } from 'node:fs';
+import { argValue } from '../cli-args.ts';
 
 export interface GroupSummary {
   readonly group: string;
@@ -214,7 +215,7 @@ function printGrowth(before: HeapSummary, after: HeapSummary, top: number): void
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const topAt = args.indexOf('--top');
-  const top = topAt === -1 ? 25 : Number(args[topAt + 1]);
+  const top = Number(argValue(args, '--top', '25'));
   const files = args.filter((_, i) => topAt === -1 || (i !== topAt && i !== topAt + 1));
   if (files.length === 0) {
     process.stderr.write('usage: heap-summary.ts <snapshot> [<later snapshot>] [--top N]\n');

@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from '../bundle.ts';
 import { argValue, modeArg } from '../cli-args.ts';
+import type { BenchMode } from '../cli-args.ts';
+import { procMemoryMb } from '../fleet/processes.ts';
+import { median, round1 } from '../fleet/stats.ts';
 import { createTestDatabase } from '@mm/storage/test-support/postgres';
 import { apiClient, startFleet } from './fleet.ts';
 
@@ -21,10 +24,8 @@ const PROBE = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 const PASSWORD = 'memory bench password';
 const MB = 1_048_576;
 
-export type ServerMode = 'prod' | 'dev';
-
 export interface ServerMemoryOptions {
-  readonly mode: ServerMode;
+  readonly mode: BenchMode;
   /** How long the fleet runs after the last bot started. */
   readonly seconds: number;
   readonly bots: number;
@@ -68,19 +69,6 @@ export function startProdNodeOptions(script: string): string[] {
   }
   return out;
 }
-
-/** VmRSS and VmHWM of a process, in MB. */
-function procMemory(pid: number): { rss: number; hwm: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(/\d+/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '0')?.[0] ?? 0);
-  return { rss: kb('VmRSS:') / 1024, hwm: kb('VmHWM:') / 1024 };
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? Number.NaN;
-};
-const round1 = (v: number): number => Math.round(v * 10) / 10;
 
 function waitForAddress(child: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -136,11 +124,11 @@ export async function measureServer(options: ServerMemoryOptions): Promise<Serve
       const line = probeLines().at(-1);
       if (line === undefined || probeLines().length <= skip) continue;
       const probe = JSON.parse(line) as { heapUsed: number; heapTotal: number };
-      const sample = { at: Math.round((Date.now() - fleetStarted) / 1000), rssMb: round1(procMemory(pid).rss), heapUsedMb: round1(probe.heapUsed / MB), heapTotalMb: round1(probe.heapTotal / MB) };
+      const sample = { at: Math.round((Date.now() - fleetStarted) / 1000), rssMb: round1(procMemoryMb(pid).rss), heapUsedMb: round1(probe.heapUsed / MB), heapTotalMb: round1(probe.heapTotal / MB) };
       samples.push(sample);
       options.onSample?.(sample);
     }
-    const peakRssMb = round1(procMemory(pid).hwm);
+    const peakRssMb = round1(procMemoryMb(pid).hwm);
     const bots = (await call('GET', '/api/bots')) as { id: string; state: string }[];
     const tail = samples.slice(Math.floor((samples.length * 2) / 3));
     return {

@@ -22,6 +22,8 @@ import { createTestDatabase } from '@mm/storage/test-support/postgres';
 import WebSocket from 'ws';
 import { createApp } from '../../apps/server/src/app.ts';
 import { loadEnv } from '../../apps/server/src/env.ts';
+import { argValue } from '../cli-args.ts';
+import { round1 } from '../fleet/stats.ts';
 import { apiClient, startFleet } from './fleet.ts';
 
 const HOUR = 3_600_000;
@@ -70,7 +72,7 @@ function collector(): () => void {
   };
 }
 
-const mb = (bytes: number): number => Math.round((bytes / 1_048_576) * 10) / 10;
+const mb = (bytes: number): number => round1(bytes / 1_048_576);
 const pct = (now: number, first: number): number => Math.round(((now - first) / first) * 1000) / 10;
 const realTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -174,20 +176,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const value = (name: string, fallback: number) => {
-    const at = args.indexOf(name);
-    return at === -1 ? fallback : Number(args[at + 1]);
-  };
+  const value = (name: string, fallback: number) => Number(argValue(args, name, String(fallback)));
   const json = args.includes('--json');
-  const snapshotAt = args.indexOf('--snapshots');
   const db = await createTestDatabase();
   try {
     const result = await runSoak({
       hours: value('--hours', 24),
       bots: value('--bots', 10),
       databaseUrl: db.url,
-      ...(snapshotAt === -1 ? {} : { snapshotDir: args[snapshotAt + 1]! }),
-      ...(args.includes('--snapshot-hours') ? { snapshotHours: args[args.indexOf('--snapshot-hours') + 1]!.split(',').map(Number) } : {}),
+      ...(args.includes('--snapshots') ? { snapshotDir: argValue(args, '--snapshots', '') } : {}),
+      ...(args.includes('--snapshot-hours') ? { snapshotHours: argValue(args, '--snapshot-hours', '').split(',').map(Number) } : {}),
       onSample: json ? undefined : (s) => process.stderr.write(`hour ${String(s.hour).padStart(2)}: heapUsed ${s.heapUsedMb} MB, rss ${s.rssMb} MB, ${s.orders} order events, ${s.fills} fills\n`),
     });
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${JSON.stringify({ ...result, samples: undefined }, null, 2)}\n`);
