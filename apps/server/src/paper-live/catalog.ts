@@ -1,10 +1,10 @@
 // The symbols a live-data paper account can trade: the feed venue's own instrument list (tick,
 // lot, minimum notional), read from its public endpoints without keys and kept for a minute.
 // The bot form lists them; a bot's market is added to the paper world from them.
-import { EngineError, Instrument, Rng } from '@mm/core';
-import type { Clock } from '@mm/core';
-import { AsterApi, AsterRestClient, toInstrumentDef } from '@mm/exchange-asterdex';
+import { EngineError, Rng } from '@mm/core';
+import type { Clock, Instrument } from '@mm/core';
 import { CcxtSpotAdapter } from '@mm/exchange-ccxt';
+import { asterInstrument, asterPublic } from '../record/market-sources.ts';
 import { asterUrls, feedLabel, sourceDeps } from './feed-source.ts';
 import type { PaperFeedAccount } from './feed-source.ts';
 
@@ -47,12 +47,8 @@ export class FeedCatalog {
 
   private async load(account: PaperFeedAccount): Promise<readonly Instrument[]> {
     if (account.feed.venue === 'asterdex') {
-      // public endpoints only: without credentials the client refuses anything signed
-      const urls = asterUrls(account);
-      const rest = new AsterRestClient({ market: account.market === 'perp' ? 'futures' : 'spot', family: 'v1', clock: this.clock, ...(urls === undefined ? {} : { urls }) });
-      const info = await new AsterApi(rest).exchangeInfo();
-      const defs = (info.symbols ?? []).map((s) => toInstrumentDef(s, account.market)).filter((d) => d !== undefined);
-      return defs.map((d) => new Instrument(d));
+      const { symbols } = await asterPublic(account.market, this.clock, asterUrls(account));
+      return symbols.map((s) => asterInstrument(s, account.market)).filter((i) => i !== undefined);
     }
     const deps = sourceDeps(account, this.clock, new Rng(`paper-live:catalog:${account.id}`));
     const adapter = new CcxtSpotAdapter({ ...deps.ccxt, exchangeId: account.feed.exchange ?? '', credentials: {}, marketDataOnly: true, clock: this.clock, rng: deps.rng ?? new Rng(1) });

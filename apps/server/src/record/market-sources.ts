@@ -6,7 +6,7 @@ import { EngineError, EventBus, Instrument, Rng } from '@mm/core';
 import type { Clock, MarketKindName } from '@mm/core';
 import type { VenueAdapter, VenueEvents } from '@mm/exchange';
 import { AsterApi, AsterRestClient, MarketStream, toInstrumentDef } from '@mm/exchange-asterdex';
-import type { AsterStreamOptions, AsterUrls } from '@mm/exchange-asterdex';
+import type { AsterStreamOptions, AsterUrls, SymbolJson } from '@mm/exchange-asterdex';
 import { CcxtSpotAdapter } from '@mm/exchange-ccxt';
 import type { CcxtSpotAdapterOptions, CcxtUrls } from '@mm/exchange-ccxt';
 import { DEMO_MARKETS, PaperWorld } from '@mm/exchange-sim';
@@ -62,20 +62,36 @@ async function simSource(spec: SourceSpec, clock: Clock): Promise<MarketSource> 
   return { venue: 'sim', market: market.instrument.kind, feed: adapter, instrument: adapter.instrument(spec.symbol), close: () => world.closeAll() };
 }
 
-async function asterSource(spec: SourceSpec, deps: SourceDeps, rng: Rng): Promise<MarketSource> {
-  const market = spec.market ?? 'perp';
-  const wire = market === 'perp' ? 'futures' : 'spot';
+/** Asterdex's public side of one market: a REST client without keys and its exchange info. */
+export interface AsterPublic {
+  readonly rest: AsterRestClient;
+  readonly api: AsterApi;
+  readonly symbols: readonly SymbolJson[];
+}
+
+export async function asterPublic(market: MarketKindName, clock: Clock, urls: AsterUrls | undefined): Promise<AsterPublic> {
   // public endpoints only: no credentials, so the client refuses anything signed
-  const rest = new AsterRestClient({ market: wire, family: 'v1', clock: deps.clock, ...(deps.asterUrls === undefined ? {} : { urls: deps.asterUrls }) });
+  const rest = new AsterRestClient({ market: market === 'perp' ? 'futures' : 'spot', family: 'v1', clock, ...(urls === undefined ? {} : { urls }) });
   const api = new AsterApi(rest);
   const info = await api.exchangeInfo();
-  const json = (info.symbols ?? []).find((s) => s.symbol === spec.symbol);
-  const def = json === undefined ? undefined : toInstrumentDef(json, market);
-  if (def === undefined) throw new EngineError('UNKNOWN_SYMBOL', `${spec.symbol} is not a ${market} market on Asterdex`);
-  const instrument = new Instrument(def);
+  return { rest, api, symbols: info.symbols ?? [] };
+}
+
+/** One symbol of Asterdex's exchange info as an instrument; undefined when it is not tradable here. */
+export function asterInstrument(json: SymbolJson, market: MarketKindName): Instrument | undefined {
+  const def = toInstrumentDef(json, market);
+  return def === undefined ? undefined : new Instrument(def);
+}
+
+async function asterSource(spec: SourceSpec, deps: SourceDeps, rng: Rng): Promise<MarketSource> {
+  const market = spec.market ?? 'perp';
+  const { rest, api, symbols } = await asterPublic(market, deps.clock, deps.asterUrls);
+  const json = symbols.find((s) => s.symbol === spec.symbol);
+  const instrument = json === undefined ? undefined : asterInstrument(json, market);
+  if (instrument === undefined) throw new EngineError('UNKNOWN_SYMBOL', `${spec.symbol} is not a ${market} market on Asterdex`);
   const events = new EventBus<VenueEvents>();
   const stream = new MarketStream({
-    market: wire,
+    market: market === 'perp' ? 'futures' : 'spot',
     wsUrl: rest.connection.wsUrl,
     api,
     clock: deps.clock,
