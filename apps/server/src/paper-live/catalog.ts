@@ -50,8 +50,9 @@ export class FeedCatalog {
       const { symbols } = await asterPublic(account.market, this.clock, asterUrls(account));
       return symbols.map((s) => asterInstrument(s, account.market)).filter((i) => i !== undefined);
     }
-    const deps = sourceDeps(account, this.clock, new Rng(`paper-live:catalog:${account.id}`));
-    const adapter = new CcxtSpotAdapter({ ...deps.ccxt, exchangeId: account.feed.exchange ?? '', credentials: {}, marketDataOnly: true, clock: this.clock, rng: deps.rng ?? new Rng(1) });
+    const rng = new Rng(`paper-live:catalog:${account.id}`);
+    const deps = sourceDeps(account, this.clock, rng);
+    const adapter = new CcxtSpotAdapter({ ...deps.ccxt, exchangeId: account.feed.exchange ?? '', credentials: {}, marketDataOnly: true, clock: this.clock, rng });
     try {
       await adapter.connect();
       return await adapter.instruments();
