@@ -32,10 +32,9 @@ export interface FleetView {
 export class FleetClient implements FleetView {
   readonly events = new EventBus<BotEvents>();
   private views = new Map<string, LiveBotView>();
-  private leases = new Map<string, LeaseRecord>();
+  /** Each bot's lease and when it was read (its expiry counts from then). */
+  private leases = new Map<string, { readonly lease: LeaseRecord; readonly readAt: number }>();
   private runners = new Map<string, RunnerRecord>();
-  /** When leases and runners were last read (their ages and expiries count from then). */
-  private readAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
@@ -82,21 +81,23 @@ export class FleetClient implements FleetView {
 
   /** The bot's lease had not run out at the last read, as far as can be told now (the database may be away). */
   private current(botId: string): boolean {
-    const lease = this.leases.get(botId);
-    return lease !== undefined && lease.expiresInMs - (Date.now() - this.readAt) > 0;
+    const read = this.leases.get(botId);
+    return read !== undefined && read.lease.expiresInMs - (Date.now() - read.readAt) > 0;
   }
 
   /** The bot's lease as the dashboard shows it; undefined while no live runner holds it. */
   leaseOf(botId: string): BotLeaseDto | undefined {
-    const lease = this.leases.get(botId);
-    if (lease?.runnerId === undefined) return undefined;
-    const runner = this.runners.get(lease.runnerId);
+    const read = this.leases.get(botId);
+    const runnerId = read?.lease.runnerId;
+    if (read === undefined || runnerId === undefined) return undefined;
+    const { lease, readAt } = read;
+    const runner = this.runners.get(runnerId);
     const now = Date.now();
     // the database's clock at the read, carried forward by this process's time since
-    const elapsed = now - this.readAt;
+    const elapsed = now - readAt;
     return {
-      runnerId: lease.runnerId,
-      runnerName: runner?.name ?? lease.runnerId.slice(0, 8),
+      runnerId,
+      runnerName: runner?.name ?? runnerId.slice(0, 8),
       epoch: lease.epoch,
       heldForMs: lease.claimedAt === undefined ? 0 : Math.max(0, now - lease.claimedAt),
       renewedAgoMs: lease.renewedAt === undefined ? 0 : Math.max(0, now - lease.renewedAt),
@@ -123,14 +124,22 @@ export class FleetClient implements FleetView {
   private async read(botIds: readonly string[] | undefined): Promise<void> {
     if (this.closed) return;
     const fleet = this.storage.fleet;
-    const [live, leases, runners] = await Promise.all([
-      fleet.readLive(botIds),
-      fleet.listLeases(),
-      fleet.listRunners({ ttlMs: this.options.ttlMs, includeStoppedWithinMs: 3_600_000 }),
-    ]);
-    this.leases = new Map(leases.map((l) => [l.botId, l]));
-    this.runners = new Map(runners.map((r) => [r.id, r]));
-    this.readAt = Date.now();
+    const listRunners = () => fleet.listRunners({ ttlMs: this.options.ttlMs, includeStoppedWithinMs: 3_600_000 });
+    // a few bots' refresh reads their leases only; the runners come with the periodic full one
+    const [live, leases, runners] = await Promise.all([fleet.readLive(botIds), fleet.listLeases(botIds), botIds === undefined ? listRunners() : undefined]);
+    const readAt = Date.now();
+    const read = leases.map((lease) => [lease.botId, { lease, readAt }] as const);
+    if (botIds === undefined) this.leases = new Map(read);
+    else {
+      const merged = new Map(this.leases);
+      for (const id of botIds) merged.delete(id);
+      for (const [id, r] of read) merged.set(id, r);
+      this.leases = merged;
+    }
+    // ...unless a lease names a runner not seen yet, or none was alive at the last read
+    const stale = runners === undefined && (leases.some((l) => l.runnerId !== undefined && !this.runners.has(l.runnerId)) || ![...this.runners.values()].some((r) => r.alive));
+    const fresh = runners ?? (stale ? await listRunners() : undefined);
+    if (fresh !== undefined) this.runners = new Map(fresh.map((r) => [r.id, r]));
     const views = botIds === undefined ? new Map<string, LiveBotView>() : new Map(this.views);
     for (const id of botIds ?? []) views.delete(id);
     for (const record of live.values()) {
@@ -147,7 +156,7 @@ export class FleetClient implements FleetView {
 
   /** A status counts while its writer still holds the lease it was written under. */
   private viewOf(record: LiveRecord): LiveBotView | undefined {
-    const lease = this.leases.get(record.botId);
+    const lease = this.leases.get(record.botId)?.lease;
     if (lease === undefined || lease.runnerId !== record.runnerId || lease.epoch !== record.epoch || lease.expiresInMs < 0) return undefined;
     return new LiveBotView(record.botId, revive(record.status) as BotLiveStatus, record.runnerId, record.epoch, record.updatedAt);
   }
@@ -180,7 +189,7 @@ export class FleetClient implements FleetView {
 
   /** Sends a command to the bot's holder and waits for it to be carried out; a refusal is thrown as the runner said it. */
   async command(botId: string, action: RunnerCommand, options: CommandOptions, requestedBy: string): Promise<void> {
-    const lease = this.leases.get(botId);
+    const lease = this.leases.get(botId)?.lease;
     const holder = lease?.runnerId === undefined ? undefined : this.runners.get(lease.runnerId);
     if (lease === undefined || holder === undefined || !holder.alive || !this.current(botId)) {
       throw new EngineError('NO_RUNNER', 'no runner holds this bot right now (is a runner running?); it is picked up as soon as one is');

@@ -328,13 +328,17 @@ export class FleetRepo {
     });
   }
 
-  async listLeases(): Promise<LeaseRecord[]> {
-    const rows = await this.ctx.run('list leases', (db) =>
-      db
+  /** Every bot's lease, or only these bots'. */
+  async listLeases(botIds?: readonly string[]): Promise<LeaseRecord[]> {
+    const ids = botIds?.filter(isUuid);
+    if (ids !== undefined && ids.length === 0) return [];
+    const rows = await this.ctx.run('list leases', (db) => {
+      const query = db
         .select({ l: botLeases, expiresInMs: sql<number>`floor(extract(epoch from ${botLeases.expiresAt} - now()) * 1000)::float8` })
         .from(botLeases)
-        .orderBy(asc(botLeases.botId)),
-    );
+        .$dynamic();
+      return (ids === undefined ? query : query.where(inArray(botLeases.botId, ids))).orderBy(asc(botLeases.botId));
+    });
     return rows.map(({ l, expiresInMs }) => {
       const record: LeaseRecord = { botId: l.botId, epoch: Number(l.epoch), expiresAt: l.expiresAt.getTime(), expiresInMs: Number(expiresInMs) };
       if (l.runnerId !== null) record.runnerId = l.runnerId;
