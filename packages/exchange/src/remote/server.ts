@@ -19,7 +19,6 @@ import {
   REMOTE_VENUE_PROTOCOL,
   decodeFrame,
   encodeFrame,
-  toWire,
 } from './wire.ts';
 import type { CallFrame, HelloFrame, ServerFrame } from './wire.ts';
 
@@ -275,7 +274,7 @@ export async function serveVenues(options: ServeVenuesOptions): Promise<VenueSer
       const symbol = MARKET_TOPICS.has(topic) ? (payload as { symbol: string }).symbol : undefined;
       for (const conn of g.connections) {
         if (symbol !== undefined && !conn.symbols.has(symbol)) continue;
-        text ??= JSON.stringify(toWire({ type: 'event', event: topic, payload }));
+        text ??= encodeFrame({ type: 'event', event: topic, payload });
         sendText(conn, text);
       }
     });
