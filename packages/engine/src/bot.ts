@@ -335,20 +335,20 @@ export class Bot {
     this.volume?.stop();
     this.clearTimers();
     const stoppingAt = this.clock.now();
+    const failed = (error: unknown) => this.log('error', `stopping: ${toEngineError(error).message}`);
+    let cancelled = false;
     try {
       await this.closeOrderEntry();
       await this.cancelUntilFlat(this.t.stopDeadlineMs);
       if (close !== undefined) await this.closeOwnPosition(close.maxSlippagePct);
       if (this.adapter.capabilities.deadManSwitch) await this.adapter.setDeadManSwitch(this.cfg.symbol, 0).catch(() => undefined);
-      // a fill that raced the cancels may still be on its way over the stream, which is about
-      // to be unsubscribed: ask the venue once, so a stopped bot's books match the venue's
-      if (this.inst !== undefined) await this.importMissedFills(stoppingAt - STOP_FILL_SWEEP_MS, 'while stopping');
+      cancelled = true;
     } catch (error) {
-      this.log('error', `stopping: ${toEngineError(error).message}`);
+      failed(error);
     }
-    for (const off of this.unsubscribe) off();
-    this.unsubscribe = [];
-    await this.awaitFillWrites();
+    // a fill that raced the cancels may still be on its way over the stream, which is about
+    // to be unsubscribed: ask the venue once, so a stopped bot's books match the venue's
+    await this.leaveVenue(cancelled ? stoppingAt - STOP_FILL_SWEEP_MS : undefined, 'while stopping', failed);
     // read through the getter: transition() changed the state since the checks above
     if (this.state === 'STOPPING') this.transition('stopped');
   }
@@ -403,17 +403,28 @@ export class Bot {
       }
       return result;
     } finally {
-      try {
-        // a closing fill that raced the stream: ask the venue once, as a stop does
-        if (this.inst !== undefined) await this.importMissedFills(startedAt - 1_000, 'while closing the position');
-      } catch (error) {
+      // a closing fill that raced the stream: ask the venue once, as a stop does
+      await this.leaveVenue(startedAt - 1_000, 'while closing the position', (error) => {
         this.log('warn', `closing the position: could not ask the venue for missed fills: ${toEngineError(error).message}`);
-      }
-      for (const off of this.unsubscribe) off();
-      this.unsubscribe = [];
-      await this.awaitFillWrites();
+      });
       this.closingWhileStopped = false;
     }
+  }
+
+  /**
+   * The end of a stop and of a stopped bot's close: asks the venue once for own fills since
+   * `since` (undefined: not) that the stream may not have delivered, then drops the streams and
+   * waits for the fills' writes. A failed ask goes to `failed`; the rest happens anyway.
+   */
+  private async leaveVenue(since: number | undefined, when: string, failed: (error: unknown) => void): Promise<void> {
+    try {
+      if (since !== undefined && this.inst !== undefined) await this.importMissedFills(since, when);
+    } catch (error) {
+      failed(error);
+    }
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    await this.awaitFillWrites();
   }
 
   /**
