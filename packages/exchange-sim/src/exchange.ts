@@ -240,6 +240,11 @@ export class SimExchange {
     return this.accountsByName.has(name);
   }
 
+  /** The account's index: how books and order records name it. */
+  accountIndex(name: string): number {
+    return this.account(name).index;
+  }
+
   accountNames(): string[] {
     return [...this.accountsByName.keys()];
   }

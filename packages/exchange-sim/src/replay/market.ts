@@ -86,8 +86,7 @@ export class ReplayMarket {
     this.counters = Object.assign(this.grid.counters, { events: 0, trades: 0, levels: 0, snapshots: 0, gaps: 0, levelsWhileUnknown: 0, fills: 0, filledLots: 0 });
     this.counterparty = options.counterparty ?? RECORDED_MARKET_ACCOUNT;
     ensureCounterparty(exchange, this.counterparty, this.inst);
-    const account = exchange.internals.accounts.find((a) => a.name === this.counterparty)!;
-    this.mirror = new LiquidityMirror(exchange.book(this.symbol), this.symbol, account.index, this.unitsPerLot);
+    this.mirror = new LiquidityMirror(exchange.book(this.symbol), this.symbol, exchange.accountIndex(this.counterparty), this.unitsPerLot);
     this.queue = new OrderQueue(cancelModelOf(options.queueModel), this.unitsPerLot, (order, lots) => this.fillOurs(order, lots));
     this.book.known = options.startKnown ?? false;
   }
