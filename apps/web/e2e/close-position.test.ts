@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { fx } from '@mm/core';
 import type { AuditDto, BotDetailDto, Page as ApiPage } from '@mm/core';
 import type { Page } from 'playwright-core';
-import { watchConsole } from './harness.ts';
+import { until, watchConsole } from './harness.ts';
 import { dashboardSuite } from './suite.ts';
 
 const app = dashboardSuite('close-position', { env: { DEMO_BOT: 'false' } });
@@ -19,16 +19,6 @@ const api = (method: string, path: string, body?: unknown) => app.api(method, pa
 const bot = async (id: string) => (await api('GET', `/api/bots/${id}`)).body as BotDetailDto;
 
 const shot = (page: Page, name: string, fullPage = true) => app.shot(page, name, { fullPage });
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 test('bot form: the catch-up multiple sits beside the hourly cap, is validated, and round-trips', { timeout: 120_000 }, async () => {
   const context = await app.admin.context(app.browser, 1440);

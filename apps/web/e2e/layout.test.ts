@@ -10,7 +10,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BotDetailDto, BotSummaryDto, StatsPointDto } from '@mm/core';
 import type { BrowserContext, Page } from 'playwright-core';
-import { watchConsole } from './harness.ts';
+import { overflow, until, watchConsole } from './harness.ts';
 import { dashboardSuite } from './suite.ts';
 
 const FRESH_NAME = 'Fresh bot with a target';
@@ -22,14 +22,6 @@ let stopped: BotDetailDto;
 
 const app = dashboardSuite('layout');
 const api = (method: string, path: string, body?: unknown) => app.api(method, path, body);
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 function newContext(width: number): Promise<BrowserContext> {
   return app.admin.context(app.browser, width);
@@ -52,10 +44,10 @@ before(async () => {
   assert.equal(second.status, 201, JSON.stringify(second.body));
   stopped = second.body as BotDetailDto;
   assert.equal((await api('POST', `/api/bots/${stopped.id}/actions/start`)).status, 200);
-  await until('the second bot to run', async () => ((await api('GET', `/api/bots/${stopped.id}`)).body as BotDetailDto).state === 'RUNNING', 30_000);
+  await until('the second bot to run', async () => ((await api('GET', `/api/bots/${stopped.id}`)).body as BotDetailDto).state === 'RUNNING', Boolean, 30_000);
   await new Promise((r) => setTimeout(r, 3_000));
   assert.equal((await api('POST', `/api/bots/${stopped.id}/actions/stop`, { reason: 'layout test' })).status, 200);
-  await until('the second bot to stop', async () => ((await api('GET', `/api/bots/${stopped.id}`)).body as BotDetailDto).state === 'STOPPED', 30_000);
+  await until('the second bot to stop', async () => ((await api('GET', `/api/bots/${stopped.id}`)).body as BotDetailDto).state === 'STOPPED', Boolean, 30_000);
 });
 
 interface Axis {
@@ -66,7 +58,7 @@ interface Axis {
 test('the price chart has a real time axis: x is proportional to time across 10 s history and 1 s live points', { timeout: 120_000 }, async () => {
   // the journal samples stats every 10 s: wait for a few stored points before the page opens,
   // so the chart gets 10 s history followed by 1 s live points
-  await until('three stored stats points of the demo bot', async () => ((await api('GET', `/api/bots/${demo.id}/stats`)).body as StatsPointDto[]).length >= 3, 60_000);
+  await until('three stored stats points of the demo bot', async () => ((await api('GET', `/api/bots/${demo.id}/stats`)).body as StatsPointDto[]).length >= 3, Boolean, 60_000);
   const context = await newContext(1440);
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -143,23 +135,6 @@ function pages(): PageCase[] {
     },
     { name: 'settings', path: '/settings', ready: (p) => p.getByLabel('Display time zone').waitFor() },
   ];
-}
-
-/** The document's horizontal overflow, and the widest elements sticking out (for the message). */
-async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
-  return page.evaluate(() => {
-    const doc = document.scrollingElement!;
-    const culprits: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('body *'))) {
-      const r = el.getBoundingClientRect();
-      if (r.right > window.innerWidth + 0.5 && r.width > 0) {
-        const id = el.id ? `#${el.id}` : '';
-        const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).slice(0, 4).join('.')}` : '';
-        culprits.push(`${el.tagName.toLowerCase()}${id}${cls} right=${Math.round(r.right)}`);
-      }
-    }
-    return { scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, culprits: culprits.slice(0, 12) };
-  });
 }
 
 for (const width of [1440, 390]) {

@@ -8,8 +8,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BotSummaryDto, RunnerDto } from '@mm/core';
-import type { Page } from 'playwright-core';
-import { watchConsole } from './harness.ts';
+import { overflow, until, watchConsole } from './harness.ts';
 import { dashboardSuite } from './suite.ts';
 
 let demo: BotSummaryDto;
@@ -18,23 +17,13 @@ let runner: RunnerDto;
 const app = dashboardSuite('runners');
 const api = (method: string, path: string, body?: unknown) => app.api(method, path, body);
 
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 before(async () => {
   await app.ready();
   const bots = (await api('GET', '/api/bots')).body as BotSummaryDto[];
   demo = bots.find((b) => b.name === 'Demo DEMOUSDT')!;
   assert.ok(demo, 'the demo bot exists');
   // the embedded runner claims the demo bot within a few heartbeats of the start
-  runner = await until(
+  const held = await until(
     'the embedded runner to hold the demo bot',
     async () => {
       const res = await api('GET', '/api/runners');
@@ -43,8 +32,10 @@ before(async () => {
       const bot = (await api('GET', `/api/bots/${demo.id}`)).body as BotSummaryDto;
       return list.length === 1 && list[0]!.botCount === 1 && bot.lease?.runnerId === list[0]!.id ? list[0] : undefined;
     },
+    (r) => r !== undefined,
     60_000,
   );
+  runner = held!;
 });
 
 test('the API reports exactly one alive embedded runner holding the demo bot', async () => {
@@ -57,18 +48,6 @@ test('the API reports exactly one alive embedded runner holding the demo bot', a
   assert.equal(r!.stoppedAt, undefined);
   assert.equal(r!.botCount, 1);
 });
-
-/** The document's horizontal overflow, and the elements sticking out (for the message). */
-async function overflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number; culprits: string[] }> {
-  return page.evaluate(() => {
-    const culprits: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('body *'))) {
-      const r = el.getBoundingClientRect();
-      if (r.right > window.innerWidth + 0.5 && r.width > 0) culprits.push(`${el.tagName.toLowerCase()}.${String(el.className).trim().split(/\s+/).slice(0, 3).join('.')} right=${Math.round(r.right)}`);
-    }
-    return { scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth, culprits: culprits.slice(0, 12) };
-  });
-}
 
 /** Parses "1.2 s", "42 s", "3 m", "5 h 07 m" back into milliseconds. */
 function durationMs(text: string): number {
