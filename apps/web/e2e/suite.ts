@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AdminApi, buildWeb, launchBrowser, requireChromium, screenshotDir, startServer, tempDir } from './harness.ts';
 import type { RunningServer } from './harness.ts';
 
-export const ADMIN_PASSWORD = 'correct horse battery';
+const ADMIN_PASSWORD = 'correct horse battery';
 
 export interface DashboardSuiteOptions {
   /** Extra server environment, e.g. `{ DEMO_BOT: 'false' }`. */

@@ -11,8 +11,8 @@ import { Link } from '../../lib/router.tsx';
 export function LeaseLine({ botId, stopped, className }: { botId: string; stopped: boolean; className?: string }) {
   const snapshot = useBotLease(botId);
   const now = useNow(500);
-  const box = (tone: string, children: ReactNode, extra: Record<string, string | number> = {}) => (
-    <div role="group" aria-label="Lease" className={cx('text-[0.9em]', tone, className)} {...extra}>
+  const box = (tone: string, children: ReactNode) => (
+    <div role="group" aria-label="Lease" className={cx('text-[0.9em]', tone, className)}>
       {children}
     </div>
   );
@@ -24,7 +24,6 @@ export function LeaseLine({ botId, stopped, className }: { botId: string; stoppe
   }
   const since = Math.max(0, now - at);
   const renewedAgo = lease.renewedAgoMs + since;
-  const data = { 'data-epoch': lease.epoch, 'data-renewed-ago-ms': Math.round(renewedAgo), 'data-runner-id': lease.runnerId };
   // expiry is the server's judgement (the database clock), never guessed here
   if (lease.expiresInMs < 0) {
     return box(
@@ -32,7 +31,6 @@ export function LeaseLine({ botId, stopped, className }: { botId: string; stoppe
       <>
         ⚠ lease expired — waiting for a runner <span className="text-mute">(last held by {lease.runnerName} · epoch {lease.epoch} · renewed {fmtDuration(renewedAgo)} ago)</span>
       </>,
-      data,
     );
   }
   return box(
@@ -46,6 +44,5 @@ export function LeaseLine({ botId, stopped, className }: { botId: string; stoppe
       <span className="text-mute"> · </span>lease renewed {fmtDuration(renewedAgo)} ago
       <span className="text-mute"> · </span>held {fmtDuration(lease.heldForMs + since)}
     </>,
-    data,
   );
 }
