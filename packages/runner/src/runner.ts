@@ -250,8 +250,8 @@ export class Runner {
   /** Bots deleted in the dashboard while held here. */
   private async dropRemoved(): Promise<void> {
     if (this.holdings.size === 0) return;
-    const active = new Set((await this.options.storage.bots.list()).map((b) => b.id));
-    const removed = [...this.holdings.values()].filter((h) => !active.has(h.grant.botId));
+    const gone = await this.options.storage.bots.removedAmong([...this.holdings.keys()]);
+    const removed = [...this.holdings.values()].filter((h) => gone.has(h.grant.botId));
     if (removed.length > 0) void this.handOverAll(removed, 'bot removed');
   }
 

@@ -2,7 +2,7 @@
 // bot_config_versions (who, when, what); bots.config_version points at the current one.
 // Name, account, symbol and mode are copied out of the config into columns for filtering.
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { SQL } from 'drizzle-orm';
 import { EngineError } from '@mm/core';
 import type { BotConfig, RiskTrip } from '@mm/core';
@@ -130,6 +130,22 @@ export class BotsRepo {
     );
     const rows = await this.ctx.run('list bots', (db) => this.select(db, where).orderBy(asc(bots.name), asc(bots.createdAt)));
     return rows.map(toRecord);
+  }
+
+  /** Which of these bots are archived or gone (ids only: no config is read). */
+  async removedAmong(ids: readonly string[]): Promise<Set<string>> {
+    const valid = ids.filter(isUuid);
+    const active =
+      valid.length === 0
+        ? []
+        : await this.ctx.run('read active bot ids', (db) =>
+            db
+              .select({ id: bots.id })
+              .from(bots)
+              .where(and(inArray(bots.id, valid), isNull(bots.archivedAt))),
+          );
+    const kept = new Set(active.map((r) => r.id));
+    return new Set(ids.filter((id) => !kept.has(id)));
   }
 
   /** Saves a new config version and makes it current. Returns the new version number. */
