@@ -2,7 +2,7 @@
 // streams) and one registry of resting orders, which the self-cross check and the free-balance
 // estimate read. Every bot is isolated: its failures stay inside it, and the manager re-publishes
 // its events on one bus for storage, the dashboard and notifiers.
-import { EngineError, EventBus, fx, isLive, ledgerFillOf, toEngineError } from '@mm/core';
+import { EngineError, EventBus, fx, isLive, ledgerFillOf } from '@mm/core';
 import type { BotConfig, CashFlow, Clock, Fill, Fixed } from '@mm/core';
 import type { VenueAdapter } from '@mm/exchange';
 import type { OwnBook } from '@mm/strategy';
@@ -106,13 +106,6 @@ export class BotManager {
     });
   }
 
-  /** Stops (if needed) and forgets a bot. */
-  async remove(id: string): Promise<void> {
-    const bot = this.get(id);
-    await bot.stop('bot removed');
-    this.forget(id);
-  }
-
   /**
    * Forgets a bot without touching the venue: its timers and streams stop, its orders stay.
    * For a runner that lost the bot's lease: the orders are the new holder's business now.
@@ -139,17 +132,6 @@ export class BotManager {
   setStorageAvailable(available: boolean): void {
     this.storageAvailable = available;
     for (const bot of this.bots.values()) bot.setStorageAvailable(available);
-  }
-
-  /** Stops every bot, each within its own deadline, in parallel. */
-  async stopAll(reason = 'shutting down'): Promise<void> {
-    await Promise.all(
-      this.list().map((bot) =>
-        bot.stop(reason).catch((error: unknown) => {
-          this.events.emit('log', { botId: bot.id, level: 'error', message: `stop failed: ${toEngineError(error).message}`, at: this.options.clock.now() });
-        }),
-      ),
-    );
   }
 
   /** Every bot's live orders on one account, for the cross check and reservations. */

@@ -1,14 +1,12 @@
 // The NOTIFY channels between runners and the control plane, and the bot-event payload.
 import type { BotEvents } from '@mm/engine';
-import { CHANNEL_BOT_EVENTS, CHANNEL_COMMAND, CHANNEL_COMMAND_DONE, CHANNEL_LEASE } from '@mm/storage';
+import { CHANNEL_BOT_EVENTS, CHANNEL_COMMAND, CHANNEL_LEASE, MAX_NOTIFY_BYTES } from '@mm/storage';
 import { decode, encode } from './wire.ts';
 
-/** The channels storage's fleet repository notifies on, by what they carry. */
+/** The channels storage's fleet repository notifies on, by what they carry (command completions are storage's own business: awaitCommand). */
 export const CHANNELS = {
   /** A command waits for the bot's holder (payload: bot id; enqueueCommand sends it). */
   command: CHANNEL_COMMAND,
-  /** A command was carried out (payload: command id; completeCommand sends it). */
-  commandDone: CHANNEL_COMMAND_DONE,
   /** A bot event from its runner (payload: BotEventMessage). */
   botEvents: CHANNEL_BOT_EVENTS,
   /** A bot is free to claim now rather than at the next cycle (payload: bot id; releaseLease sends it). */
@@ -24,12 +22,10 @@ export interface BotEventMessage<T extends BotTopic = BotTopic> {
   readonly p: BotEvents[T];
 }
 
-/** PostgreSQL refuses NOTIFY payloads of 8000 bytes and more. */
-const MAX_PAYLOAD = 7_900;
-
 export function encodeBotEvent<T extends BotTopic>(runnerId: string, topic: T, payload: BotEvents[T]): string {
   const text = encode({ r: runnerId, t: topic, p: payload });
-  if (Buffer.byteLength(text) <= MAX_PAYLOAD) return text;
+  // PostgreSQL refuses NOTIFY payloads of 8000 bytes and more
+  if (Buffer.byteLength(text) <= MAX_NOTIFY_BYTES) return text;
   // only a log line's details can grow without bound; the line itself stays
   if (topic === 'log') {
     const { details: _details, ...rest } = payload as BotEvents['log'];

@@ -199,26 +199,6 @@ for (const backend of BACKENDS) {
       assert.deepEqual([record.status, record.result], ['done', { via: 'poll' }]);
     });
 
-    test('failStaleCommands: old pending and running commands fail with NO_RUNNER', async () => {
-      const a = await seedBot(storage, 'a', 'acct-a');
-      const [ga] = await storage.fleet.claimBots('r1', 1, TTL);
-      const pending = await storage.fleet.enqueueCommand({ botId: a, action: 'start', requestedBy: 'alice' });
-      const running = await storage.fleet.enqueueCommand({ botId: a, action: 'stop', requestedBy: 'alice' });
-      await storage.fleet.takeCommands('r1', [ga!]); // both running now
-      await queryRows(storage, sql`update bot_commands set status = 'pending' where id = ${pending}`);
-      const fresh = await storage.fleet.enqueueCommand({ botId: a, action: 'pause', requestedBy: 'alice' });
-      await queryRows(storage, sql`update bot_commands set created_at = now() - interval '1 minute' where id in (${pending}, ${running})`);
-
-      const waiting = storage.fleet.awaitCommand(pending, 30_000);
-      assert.equal(await storage.fleet.failStaleCommands(30_000), 2);
-      const failed = await waiting;
-      assert.deepEqual([failed.status, failed.error?.code], ['failed', 'NO_RUNNER']);
-      assert.match(failed.error!.message, /no runner took/);
-      assert.match((await storage.fleet.getCommand(running))!.error!.message, /did not finish/);
-      assert.equal((await storage.fleet.getCommand(fresh))!.status, 'pending', 'a fresh command waits on');
-      assert.equal(await storage.fleet.failStaleCommands(30_000), 0);
-    });
-
     test('live status: written by the holder at its epoch only', async () => {
       const [a, b] = [await seedBot(storage, 'a', 'acct-a'), await seedBot(storage, 'b', 'acct-b')];
       const [ga] = await storage.fleet.claimBots('r1', 1, TTL);

@@ -54,10 +54,6 @@ export class Subscribers {
     return true;
   }
 
-  has(channel: string): boolean {
-    return this.map.has(channel);
-  }
-
   /** A live view: channels added while a caller iterates are visited too. */
   channels(): IterableIterator<string> {
     return this.map.keys();

@@ -494,24 +494,6 @@ export class FleetRepo {
     return this.doneListening;
   }
 
-  /** Pending or running commands older than that fail with NO_RUNNER (their callers stop waiting). */
-  async failStaleCommands(olderThanMs: number): Promise<number> {
-    const age = positiveInt('olderThanMs', olderThanMs);
-    const pending = json({ code: 'NO_RUNNER', message: `no runner took the command within ${age} ms` });
-    const running = json({ code: 'NO_RUNNER', message: `the runner did not finish the command within ${age} ms` });
-    return this.ctx.tx('fail stale commands', async (tx) => {
-      const rows = await rowsOf(
-        tx,
-        sql`update bot_commands set status = 'failed', done_at = now(),
-            error = case when status = 'pending' then ${pending}::jsonb else ${running}::jsonb end
-          where status in ('pending', 'running') and created_at < ${minusMs(age)}
-          returning id`,
-      );
-      for (const r of rows) await tx.execute(sql`select pg_notify(${CHANNEL_COMMAND_DONE}, ${String(r.id)})`);
-      return rows.length;
-    });
-  }
-
   // ---------------------------------------------------------------- live status
 
   /**
