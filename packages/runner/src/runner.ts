@@ -218,13 +218,10 @@ export class Runner {
    * together), the smallest that leaves this runner at or above its share.
    */
   private rebalance(excess: number): void {
-    const groups = new Map<string, Holding[]>();
-    for (const h of this.holdings.values()) {
-      if (h.leaving || h.bot === undefined) continue;
-      const key = groupKey(h.bot);
-      groups.set(key, [...(groups.get(key) ?? []), h]);
-    }
-    const group = [...groups.values()].filter((g) => g.length <= excess).sort((a, b) => a.length - b.length)[0];
+    const settled = [...this.holdings.values()].filter((h) => !h.leaving && h.bot !== undefined);
+    const group = groupsOf(settled)
+      .filter((g) => g.length <= excess)
+      .sort((a, b) => a.length - b.length)[0];
     if (group !== undefined) void this.handOverAll(group, 'rebalancing to another runner');
   }
 
@@ -355,13 +352,8 @@ export class Runner {
     this.handingOver++;
     try {
       for (const h of leaving) h.leaving = true;
-      const groups = new Map<string, Holding[]>();
-      for (const h of leaving) {
-        const key = h.bot === undefined ? h.grant.botId : groupKey(h.bot);
-        groups.set(key, [...(groups.get(key) ?? []), h]);
-      }
       await Promise.all(
-        [...groups.values()].map(async (group) => {
+        groupsOf(leaving).map(async (group) => {
           await Promise.all(
             group.map(async (holding) => {
               await holding.ready;
@@ -548,4 +540,14 @@ export class Runner {
 /** Bots sharing an account and a symbol have one holder (see FleetRepo.claimBots). */
 function groupKey(bot: Bot): string {
   return `${bot.config.accountId}\u0000${bot.symbol}`;
+}
+
+/** The holdings by account-and-symbol group, in first-seen order; one not yet restored is a group of its own. */
+function groupsOf(holdings: readonly Holding[]): Holding[][] {
+  const groups = new Map<string, Holding[]>();
+  for (const h of holdings) {
+    const key = h.bot === undefined ? h.grant.botId : groupKey(h.bot);
+    groups.set(key, [...(groups.get(key) ?? []), h]);
+  }
+  return [...groups.values()];
 }

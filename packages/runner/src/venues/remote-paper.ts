@@ -8,6 +8,7 @@ import type { BotConfig, Clock, MarketKindName } from '@mm/core';
 import { RemoteVenueAdapter } from '@mm/exchange';
 import type { VenueAdapter } from '@mm/exchange';
 import type { Account } from '@mm/storage';
+import { marketsOf } from './registry.ts';
 import type { PaperVenues } from './registry.ts';
 
 export interface RemotePaperOptions {
@@ -27,8 +28,7 @@ export class RemotePaperVenues implements PaperVenues {
   async adapterFor(account: Account, config: BotConfig): Promise<VenueAdapter> {
     // the paper account trades spot and perp symbols: the bot's market is the one that lists its
     // symbol; a paper account on live market data trades its feed's market only
-    const markets = account.feed === undefined ? (['spot', 'perp'] as const) : [account.market];
-    for (const market of markets) {
+    for (const market of marketsOf(account)) {
       const adapter = this.adapter(account.id, market);
       await adapter.connect();
       if ((await adapter.instruments()).some((i) => i.symbol === config.symbol)) return adapter;

@@ -33,16 +33,16 @@ export interface PostgresOptions {
 }
 
 export function openPostgres(options: PostgresOptions): Backend {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? IDLE_IN_TRANSACTION_TIMEOUT_MS,
     application_name: 'mm-engine',
   });
   const db = drizzle({ client: pool, schema }) as unknown as Db;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   // created on the first listen: storage without listeners opens no extra connection
   let listener: PgListener | undefined;
   const backend: Backend = {
@@ -50,7 +50,7 @@ export function openPostgres(options: PostgresOptions): Backend {
     location: redactUrl(options.url),
     db,
     async migrate() {
-      const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000 });
+      const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: connectTimeoutMs });
       await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
