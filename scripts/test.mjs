@@ -45,9 +45,14 @@ const FILE_TIMEOUT_MS = 420_000;
 // three files at once on two cores: most of a test's time is spent waiting (timers, sockets,
 // the browser), and the suite takes about a fifth less than with two
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
+// the usual report, then a short list of failures and slow files at the very end of the output
+const reporters = [
+  '--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout',
+  '--test-reporter', join(root, 'scripts/test-summary-reporter.mjs'), '--test-reporter-destination', 'stdout',
+];
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--import', join(root, 'scripts/test-network-guard.mjs'), '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, ...passThrough, ...files],
+  ['--import', 'tsx', '--import', join(root, 'scripts/test-network-guard.mjs'), '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, ...reporters, ...passThrough, ...files],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);
