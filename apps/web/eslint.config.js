@@ -38,6 +38,23 @@ export default tseslint.config(
     },
   },
   {
+    // the browser tests start the real server: they may give its data directory a ready database
+    files: ['e2e/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@mm/(?!core(/|$)|strategy(/|$)|storage/test-support/)',
+              message: 'The browser tests may import @mm/core, @mm/strategy and the storage test fixtures; the rest they reach over HTTP and WebSocket.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.{ts,tsx}'],
     rules: {
       // money and prices stay decimal strings; floats only where a chart needs numbers

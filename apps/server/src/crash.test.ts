@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fx } from '@mm/core';
 import type { BotDetailDto, BotSummaryDto, LedgerOverviewDto, FillDto, OrderDto, Page } from '@mm/core';
+import { seedPgliteDataDir } from '@mm/storage/test-support/pglite-template';
 import { freePort, spawnServer } from '../test-support/process.ts';
 import type { ServerProcess } from '../test-support/process.ts';
 
@@ -35,6 +36,7 @@ async function volumeCheck(server: ServerProcess, cookie: string, id: string): P
 
 test('kill -9 during quoting, then restart: nothing duplicated, nothing lost, bots RUNNING again', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mm-crash-'));
+  await seedPgliteDataDir(dataDir);
   try {
     const first = spawnServer({ entry: 'server', dataDir, port: await freePort(), env: { ADMIN_PASSWORD: PASSWORD } });
     await first.waitForHealth(45_000);

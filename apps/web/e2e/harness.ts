@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seedPgliteDataDir } from '@mm/storage/test-support/pglite-template';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const WEB = join(REPO, 'apps/web');
@@ -70,6 +71,7 @@ export async function startServer(options: { webDist: string; env?: Record<strin
   const port = await freePort();
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mm-e2e-data-'));
+  await seedPgliteDataDir(dataDir);
   const env: Record<string, string | undefined> = {
     ...process.env,
     HOST: '127.0.0.1',
