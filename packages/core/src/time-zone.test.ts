@@ -37,3 +37,32 @@ test('wall times across DST: the gap maps to its end, the repeated hour to its f
   assert.equal(wallToInstant(utc(2024, 0, 15, 9, 30), 'America/New_York'), utc(2024, 0, 15, 14, 30));
   assert.equal(wallToInstant(utc(2024, 0, 15, 9, 30), 'Asia/Kolkata'), utc(2024, 0, 15, 4));
 });
+
+/** Intl's wall time, formatted afresh every call: what wallClock's remembered offsets must equal. */
+function formatted(t: number, timeZone: string): number {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  const p = Object.fromEntries(f.formatToParts(t).filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
+  return utc(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) + (((t % 1000) + 1000) % 1000);
+}
+
+test('wallClock equals Intl at every instant, around odd transitions too (half hours, 45 minutes, local mean time)', () => {
+  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'Europe/Dublin', 'Africa/Monrovia', 'Europe/Paris'];
+  // a transition of each kind, probed a millisecond and a second either side
+  const transitions = [
+    utc(2024, 2, 31, 1), // Berlin: CET → CEST at 01:00 UTC
+    utc(2024, 3, 6, 15), // Lord Howe: +11 → +10:30 (a half-hour change)
+    utc(1985, 11, 31, 18, 30), // Kathmandu: +5:30 → +5:45
+    // changes off the quarter hour, from offsets with seconds in them (local mean times)
+    utc(1916, 9, 1, 2, 25, 21), // Dublin: +0:34:39 → GMT
+    utc(1972, 0, 7, 0, 44, 30), // Monrovia: −0:44:30 → GMT
+    utc(1911, 2, 10, 23, 50, 39), // Paris: +0:09:21 → GMT
+  ];
+  const probes: number[] = [];
+  for (const t of transitions) for (const d of [-1_000, -1, 0, 1, 1_000, 7 * 60_000]) probes.push(t + d);
+  let x = 12345;
+  for (let i = 0; i < 400; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    probes.push(utc(1930, 0, 1) + Math.floor((x / 2147483648) * (utc(2040, 0, 1) - utc(1930, 0, 1))));
+  }
+  for (const zone of zones) for (const t of probes) assert.equal(wallClock(t, zone), formatted(t, zone), `${zone} at ${new Date(t).toISOString()}`);
+});

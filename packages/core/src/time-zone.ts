@@ -8,6 +8,8 @@ export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Entries kept by each of the caches below before it starts afresh. */
+const MAX_REMEMBERED = 10_000;
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -27,8 +29,8 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The local wall time at instant `t` in `timeZone`. */
-export function wallClock(t: number, timeZone: string): number {
+/** The local wall time at instant `t` in `timeZone`, as Intl formats it (slow: it allocates). */
+function formattedWall(t: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(t)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -37,10 +39,40 @@ export function wallClock(t: number, timeZone: string): number {
   return Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0) + ms;
 }
 
+// The engine asks for wall times on every event (a backtest: millions of times), and Intl's
+// formatting dominated its profile. A zone's UTC offset is a whole number of seconds that changes
+// a few times a year, so it is remembered per quarter hour of UTC: a quarter whose first and last
+// millisecond have the same offset has it throughout (no zone changes offset twice within 15
+// minutes); one with a change inside it is formatted exactly every time.
+const OFFSET_BUCKET_MS = 15 * 60_000;
+const offsets = new Map<string, Map<number, number>>();
+
+function offsetBucket(timeZone: string, bucket: number): number {
+  let zone = offsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    offsets.set(timeZone, zone);
+  }
+  let offset = zone.get(bucket);
+  if (offset === undefined) {
+    const last = bucket + OFFSET_BUCKET_MS - 1;
+    const first = formattedWall(bucket, timeZone) - bucket;
+    offset = first === formattedWall(last, timeZone) - last ? first : Number.NaN;
+    if (zone.size >= MAX_REMEMBERED) zone.clear();
+    zone.set(bucket, offset);
+  }
+  return offset;
+}
+
+/** The local wall time at instant `t` in `timeZone`. */
+export function wallClock(t: number, timeZone: string): number {
+  const offset = offsetBucket(timeZone, Math.floor(t / OFFSET_BUCKET_MS) * OFFSET_BUCKET_MS);
+  return Number.isNaN(offset) ? formattedWall(t, timeZone) : t + offset;
+}
+
 // Window starts and day boundaries are asked for again and again (every event, every fill in a
 // backtest); the answer depends only on the zone and the wall time, so it is remembered.
 const instants = new Map<string, number>();
-const MAX_REMEMBERED = 10_000;
 
 /** The earliest instant whose local wall time in `timeZone` is `wall`, or the end of a DST gap. */
 export function wallToInstant(wall: number, timeZone: string): number {
