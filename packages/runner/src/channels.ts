@@ -35,6 +35,15 @@ export function encodeBotEvent<T extends BotTopic>(runnerId: string, topic: T, p
   return text;
 }
 
+/**
+ * Events after which whoever reacts reads the bot's status: a state change, a fill (it moves the
+ * volume, PnL and inventory) and a risk trip or clear. The runner writes the status before it
+ * sends one; the client reads the status before it passes one on.
+ */
+export function changesStatus<T extends BotTopic>(topic: T, payload: BotEvents[T]): boolean {
+  return topic === 'state' || topic === 'fill' || (topic === 'risk' && (payload as BotEvents['risk']).type !== 'denial');
+}
+
 export function decodeBotEvent(text: string): BotEventMessage {
   return decode<BotEventMessage>(text);
 }

@@ -3,6 +3,7 @@
 // Storage each (separate processes).
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { fx } from '@mm/core';
 import type { BotEvents } from '@mm/engine';
 import type { Storage } from '@mm/storage';
 import { pgliteBackend, postgresBackend } from '@mm/storage/test-support/fixtures';
@@ -65,7 +66,7 @@ for (const mode of modes) {
       for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     });
 
-    test('state, order and stats events of a runner\u2019s bot reach FleetClient.events as the runner emitted them', async () => {
+    test('state, order and stats events of a runner\u2019s bot reach FleetClient.events as the runner emitted them; on a fill the view already counts it', async () => {
       const setup = await mode.open();
       cleanups.push(() => setup.close());
       const fleet = new PaperFleet();
@@ -80,6 +81,11 @@ for (const mode of modes) {
         received.state.push(e);
         // the client reads the status the runner wrote before it sent the event
         if (e.botId === botId && e.state === 'RUNNING') viewWhenRunning = client.has(botId!) ? client.get(botId!).state : 'no view';
+      });
+      // at each fill, what the client's view says the bot has traded, against the fills so far
+      const fillsSeen: { notional: string; viewTotal: string }[] = [];
+      client.events.on('fill', (e) => {
+        if (e.botId === botId) fillsSeen.push({ notional: e.notional, viewTotal: client.get(botId!).stats().volume.total });
       });
       client.events.on('order', (e) => void received.order.push(e));
       client.events.on('stats', (e) => void received.stats.push(e));
@@ -97,6 +103,13 @@ for (const mode of modes) {
         'a RUNNING state, an order and a stats event at the client',
       );
       assert.equal(viewWhenRunning, 'RUNNING', 'on the RUNNING event the client already shows the bot RUNNING');
+      await waitFor(() => fillsSeen.length >= 2, 30_000, 'two fills of the bot at the client');
+      let traded = 0n;
+      for (const [i, seen] of fillsSeen.entries()) {
+        traded += fx.parse(seen.notional);
+        // the view may already hold a later fill (its status is read when written), never miss this one
+        assert.ok(fx.parse(seen.viewTotal) >= fx.roundToDecimals(traded, 2, 'half-up') - fx.parse('0.01'), `on fill ${i + 1} the view shows ${seen.viewTotal} traded, the fills add up to ${fx.format(traded)}`);
+      }
 
       for (const topic of TOPICS) {
         for (const event of received[topic]) {

@@ -6,7 +6,7 @@ import { ERROR_CODES, EngineError, EventBus } from '@mm/core';
 import type { BotLeaseDto, ErrorCode, RunnerDto } from '@mm/core';
 import type { BotEvents } from '@mm/engine';
 import type { LeaseRecord, LiveRecord, RunnerRecord, Storage } from '@mm/storage';
-import { CHANNELS, decodeBotEvent } from './channels.ts';
+import { CHANNELS, changesStatus, decodeBotEvent } from './channels.ts';
 import type { CommandOptions, RunnerCommand } from './commands.ts';
 import { LiveBotView } from './live-status.ts';
 import type { BotLiveStatus } from './live-status.ts';
@@ -168,9 +168,9 @@ export class FleetClient implements FleetView {
     } catch {
       return; // not ours
     }
-    // a state change or a risk trip: the runner wrote the new status before it sent this; read
-    // it first so whoever reacts to the event reads the new state
-    if (message.t === 'state' || (message.t === 'risk' && (message.p as BotEvents['risk']).type !== 'denial')) await this.refresh([message.p.botId]);
+    // the runner wrote the bot's new status before it sent this; read it first so whoever reacts
+    // to the event reads the new state and figures
+    if (changesStatus(message.t, message.p)) await this.refresh([message.p.botId]);
     this.events.emit(message.t, message.p as never);
   }
 

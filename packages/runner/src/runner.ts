@@ -24,7 +24,7 @@ import { fencedVenues } from './fenced-venues.ts';
 import { LeaseGate } from './lease-gate.ts';
 import { Outbox } from './outbox.ts';
 import { liveStatusOf } from './live-status.ts';
-import { CHANNELS, encodeBotEvent } from './channels.ts';
+import { CHANNELS, changesStatus, encodeBotEvent } from './channels.ts';
 import { toJsonValue } from './wire.ts';
 
 export interface RunnerLog {
@@ -431,9 +431,9 @@ export class Runner {
           const holding = this.holdings.get(payload.botId);
           if (holding === undefined) return;
           if (topic === 'log' && (payload as BotEvents['log']).level === 'error') this.options.logger.error({ botId: payload.botId }, (payload as BotEvents['log']).message);
-          // whoever reacts to a state change or a risk trip reads the bot's status: it is written
-          // first; the outbox keeps the bot's events in the order they happened
-          if (topic === 'state' || (topic === 'risk' && (payload as BotEvents['risk']).type !== 'denial')) void this.writeStatus(holding);
+          // the status first, for whoever reacts to the event; the outbox keeps the bot's events in
+          // the order they happened and folds the status requests of one round into one write
+          if (changesStatus(topic, payload)) void this.writeStatus(holding);
           holding.outbox.send(encodeBotEvent(this.id, topic, payload));
         }),
       );
