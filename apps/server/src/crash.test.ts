@@ -67,8 +67,8 @@ test('kill -9 during quoting, then restart: nothing duplicated, nothing lost, bo
       const ids = after.map((f) => `${f.venue}|${f.symbol}|${f.tradeId}`);
       assert.equal(new Set(ids).size, ids.length, 'each fill stored once');
       for (const f of before) assert.ok(ids.includes(`${f.venue}|${f.symbol}|${f.tradeId}`), `fill ${f.tradeId} survived`);
-      // a running bot's figures are the snapshot its runner writes about once a second, so they
-      // may trail the fills table by a fill; they must catch up with it, not stay apart
+      // a running bot's figures are the status its runner writes, its fills the rows its journal
+      // writes: for a moment one may be a fill ahead of the other, but they must meet
       let live = await volumeCheck(second, c2, id);
       for (let i = 0; i < 20 && !live.agrees; i++) {
         await new Promise((r) => setTimeout(r, 500));
