@@ -111,6 +111,33 @@ export function slippageProblem(text: string): string | undefined {
   return text.trim() === '' || !Number.isFinite(value) || value <= 0 || value > MAX_CLOSE_SLIPPAGE_PCT ? `above 0 and at most ${MAX_CLOSE_SLIPPAGE_PCT} %` : undefined;
 }
 
+/** The slippage bound's number field, with the limits the server takes. */
+export function SlippageInput({ value, onChange, invalid, className, ...rest }: { value: string; onChange(text: string): void; invalid: boolean; className: string; 'aria-label'?: string; onFocus?(): void }) {
+  return (
+    <input
+      type="number"
+      inputMode="decimal"
+      aria-invalid={invalid}
+      min={0.01}
+      max={MAX_CLOSE_SLIPPAGE_PCT}
+      step={0.1}
+      className={className}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      {...rest}
+    />
+  );
+}
+
+/** What is wrong with the typed slippage bound, announced; nothing when it is fine. */
+export function SlippageAlert({ problem, className }: { problem: string | undefined; className?: string }) {
+  return problem === undefined ? null : (
+    <span role="alert" className={className === undefined ? 'block text-err' : `block text-err ${className}`}>
+      Max slippage: {problem}
+    </span>
+  );
+}
+
 /**
  * Stop for a perp bot. With a position it asks: cancel orders only (the default), or cancel and
  * close the position; flat, it is the plain confirm. The position is read when the dialog opens,
@@ -194,19 +221,7 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
                 </label>{' '}
                 <span className="whitespace-nowrap text-fg">
                   (reduce-only, max slippage{' '}
-                  <input
-                    type="number"
-                    inputMode="decimal"
-                    aria-label="Max slippage %"
-                    aria-invalid={pctError !== undefined}
-                    min={0.01}
-                    max={MAX_CLOSE_SLIPPAGE_PCT}
-                    step={0.1}
-                    className="w-20"
-                    value={pct}
-                    onFocus={() => setChoice('close')}
-                    onChange={(e) => setPct(e.target.value)}
-                  />{' '}
+                  <SlippageInput aria-label="Max slippage %" invalid={pctError !== undefined} className="w-20" value={pct} onFocus={() => setChoice('close')} onChange={setPct} />{' '}
                   %)
                 </span>
                 <span className="block text-[0.9em] text-mute">
@@ -214,11 +229,7 @@ function PerpStopButton({ bot, size, ariaLabel, disabled }: { bot: BotSummaryDto
                   open (the bot's log says what is left).
                   {halted ? ' The bot is halted: these reduce-only orders are the only ones the halt lets through, and it still holds afterwards.' : ''}
                 </span>
-                {pctError !== undefined ? (
-                  <span role="alert" className="block text-err">
-                    Max slippage: {pctError}
-                  </span>
-                ) : null}
+                <SlippageAlert problem={pctError} />
               </div>
             </div>
           </fieldset>

@@ -2,14 +2,14 @@
 // the bot closes its own position with reduce-only IOC orders within it and stays stopped. What
 // found no liquidity inside the bound stays open, and the answer says how much.
 import { useState } from 'react';
-import { MAX_CLOSE_SLIPPAGE_PCT, fx } from '@mm/core';
+import { fx } from '@mm/core';
 import type { BotSummaryDto } from '@mm/core';
 import { errorMessage } from '../../lib/api.ts';
 import { dec } from '../../lib/format.ts';
 import { useBotAction } from '../../lib/queries.ts';
 import { Button } from '../../ui/button.tsx';
 import { FormDialog } from '../../ui/confirm.tsx';
-import { DEFAULT_SLIPPAGE_PCT, slippageProblem } from '../bot-actions.tsx';
+import { DEFAULT_SLIPPAGE_PCT, SlippageAlert, SlippageInput, slippageProblem } from '../bot-actions.tsx';
 
 /** The button and its dialog; `position` is the bot's own ("-120" short), `base` its asset. */
 export function ClosePositionButton({ bot, position, base }: { bot: BotSummaryDto; position: string; base: string }) {
@@ -68,24 +68,10 @@ export function ClosePositionButton({ bot, position, base }: { bot: BotSummaryDt
       >
         <label className="mb-1 flex items-center gap-2 text-fg">
           Max slippage
-          <input
-            type="number"
-            inputMode="decimal"
-            aria-invalid={pctError !== undefined}
-            min={0.01}
-            max={MAX_CLOSE_SLIPPAGE_PCT}
-            step={0.1}
-            className="w-24"
-            value={pct}
-            onChange={(e) => setPct(e.target.value)}
-          />
+          <SlippageInput invalid={pctError !== undefined} className="w-24" value={pct} onChange={setPct} />
           %
         </label>
-        {pctError !== undefined ? (
-          <p role="alert" className="mb-2 text-err">
-            Max slippage: {pctError}
-          </p>
-        ) : null}
+        <SlippageAlert problem={pctError} className="mb-2" />
       </FormDialog>
     </>
   );
