@@ -11,7 +11,15 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { MIGRATIONS_FOLDER } from '../src/backend/migrations.ts';
 
+let key: string | undefined;
+
+/** Hashes the migrations once per process: the tarball and the directory are named by it. */
 function cacheKey(): string {
+  key ??= computeKey();
+  return key;
+}
+
+function computeKey(): string {
   const hash = createHash('sha256');
   const require = createRequire(import.meta.url);
   // the package does not export its package.json; find it next to the entry point
