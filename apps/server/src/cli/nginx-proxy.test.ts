@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import type { BotSummaryDto } from '@mm/core';
 import { ADMIN_PASSWORD, startTestServer } from '../../test-support/app.ts';
 import type { TestServer } from '../../test-support/app.ts';
-import { ROOT, freePort } from '../../test-support/process.ts';
+import { ROOT, freePorts } from '../../test-support/process.ts';
 
 function findTool(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
@@ -90,7 +90,9 @@ describe('infra/nginx in front of the app', { skip }, () => {
     const ssl = spawnSync(OPENSSL!, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
     assert.equal(ssl.status, 0, ssl.stderr);
     ca = readFileSync(cert);
-    [httpsPort, httpPort] = [await freePort(), await freePort()];
+    // two at once: two calls one after the other can hand out the same port, and nginx then
+    // sees its HTTP and HTTPS servers on one address
+    [httpsPort, httpPort] = (await freePorts(2)) as [number, number];
     origin = `https://localhost:${httpsPort}`;
 
     // the app as production runs it behind the proxy: localhost only, trusting the proxy's headers
