@@ -61,7 +61,7 @@ test('a file cut at any byte reads back every event up to the last flush before 
     for (let i = 0; i < 40; i++) writer.write({ kind: 'trade', ts: n, localTs: n, side: n % 2 === 0 ? 'buy' : 'sell', price: `${100 + (n % 7)}.25`, qty: `${n}`, id: `${n++}` });
     // the writer's own timer flushes once a second of its clock
     await clock.advance(1000);
-    await new Promise((r) => setTimeout(r, 20));
+    await writer.settled();
     flushedAt.push({ bytes: writer.bytes, events: n });
   }
   await writer.close();

@@ -35,6 +35,8 @@ export class RecordingWriter {
   private closed = false;
   private failure: Error | undefined;
   private readonly timer: TimerHandle;
+  /** The flush the timer started, while it runs. */
+  private timedFlush: Promise<void> | undefined;
 
   private constructor(
     readonly path: string,
@@ -56,7 +58,12 @@ export class RecordingWriter {
       this.failure ??= error;
     });
     this.timer = clock.setInterval(() => {
-      if (this.dirty) void this.flush().catch(() => undefined);
+      if (!this.dirty || this.timedFlush !== undefined) return;
+      this.timedFlush = this.flush()
+        .catch(() => undefined)
+        .finally(() => {
+          this.timedFlush = undefined;
+        });
     }, flushIntervalMs);
   }
 
@@ -103,11 +110,17 @@ export class RecordingWriter {
     this.check();
   }
 
+  /** Resolves once the flush the timer last started is on disk (at once when none runs). */
+  async settled(): Promise<void> {
+    await this.timedFlush;
+  }
+
   /** Flushes, ends the gzip stream and closes the file. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.clock.clearTimer(this.timer);
+    await this.timedFlush;
     this.handOver();
     const ended = once(this.gzip, 'end');
     this.gzip.end();
