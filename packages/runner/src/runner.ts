@@ -94,6 +94,8 @@ export class Runner {
   /** Commands being carried out (stop waits for them). */
   private readonly executing = new Set<Promise<void>>();
   private storageOk = true;
+  /** When this runner's last heartbeat reached the database (this process's monotonic clock). */
+  private lastBeatAt: number | undefined;
   /** Hand-overs in progress (no claims meanwhile). */
   private handingOver = 0;
   private draining = false;
@@ -199,8 +201,19 @@ export class Runner {
     const { storage } = this.options;
     await this.renew();
     const usage = process.memoryUsage();
+    const beatAt = performance.now();
     await storage.fleet.heartbeat(this.id, { botCount: this.holdings.size, rssBytes: usage.rss, heapBytes: usage.heapUsed, draining: this.draining });
+    // back after a database outage longer than the TTL: the other runners were cut off too, and
+    // their heartbeats look as dead as this one's did. Claiming now would count this runner
+    // alone and take every bot, only to hand most of them over again; one renewal later every
+    // runner that is back has reported, and the shares come out even from the start.
+    const rejoined = this.lastBeatAt !== undefined && beatAt - this.lastBeatAt > this.ttlMs;
+    this.lastBeatAt = beatAt;
     if (this.draining || this.stopped) return;
+    if (rejoined) {
+      this.options.logger.info({ renewMs: this.renewMs }, 'the database is back: waiting one renewal for the other runners to report before claiming bots');
+      return this.runCommands();
+    }
     await this.dropRemoved();
     const counts = await storage.fleet.fleetCounts(this.ttlMs);
     const share = Math.ceil(counts.bots / Math.max(1, counts.aliveRunners));
