@@ -122,9 +122,14 @@ test('runner fleet: 3 runner processes, 12 paper bots; kill -9, SIGSTOP past the
     const list = await bots();
     return list.length === BOTS && list.every((b) => b.state === 'RUNNING' && b.lease !== undefined && b.lease.expiresInMs > 0 && (holders === undefined || holders.includes(b.lease.runnerName))) ? list : undefined;
   };
-  const failWith = (what: string) => (error: unknown) => {
-    const tail = [server, ...runners.values()].map((p) => `--- ${p.name}\n${p.output.join('').slice(-2500)}`).join('\n');
-    throw new Error(`${what}: ${(error as Error).message}\n${tail}`);
+  const failWith = (what: string) => async (error: unknown) => {
+    // what the bots were doing comes first: a CI log often keeps only an error's first lines
+    const now = await bots()
+      .then((list) => list.map((b) => `${b.name.replace('fleet ', '#')} ${b.state} ${b.lease === undefined ? 'unheld' : `${b.lease.runnerName}/e${b.lease.epoch}/${Math.round(b.lease.expiresInMs / 1000)}s`}`).join(', '))
+      .catch((e: Error) => `bots unreadable: ${e.message}`);
+    const moves = [...runners.values()].map((p) => `--- ${p.name} (leases and hand-overs)\n${p.output.join('').split('\n').filter((l) => /claimed bot|handing the bot|lost the lease|database is back/.test(l)).slice(-20).join('\n')}`);
+    const tail = [server, ...runners.values()].map((p) => `--- ${p.name}\n${p.output.join('').slice(-2500)}`);
+    throw new Error([`${what}: ${(error as Error).message}`, `bots: ${now}`, `phases: ${phases.join(', ')}`, ...moves, ...tail].join('\n'));
   };
 
   // ---- the fleet settles: every bot running, the three runners sharing them 4 / 4 / 4
