@@ -1,5 +1,6 @@
-// External PostgreSQL through node-postgres. The pool reconnects by itself; an idle connection
-// that dies (server restart, terminated backend) is reported instead of crashing the process.
+// External PostgreSQL through node-postgres. The pool reconnects by itself; a connection that dies
+// (server restart, terminated backend), idle or in a transaction, is reported instead of crashing
+// the process.
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
@@ -51,6 +52,8 @@ export function openPostgres(options: PostgresOptions): Backend {
     db,
     async migrate() {
       const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: connectTimeoutMs });
+      // a session ended while it waits for the lock fails the migration, not the process
+      client.on('error', (error) => backend.onConnectionError?.(error));
       await client.connect();
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
@@ -76,7 +79,15 @@ export function openPostgres(options: PostgresOptions): Backend {
       await pool.end();
     },
   };
-  // without this listener a dropped idle connection would be an uncaught 'error' event
-  pool.on('error', (error) => backend.onConnectionError?.(error));
+  // The pool listens for errors only on idle connections. One checked out for a transaction has
+  // no listener while it waits between statements, so a server that ends the session then (a
+  // restart, the idle-in-transaction timeout) would raise an uncaught 'error' event and take the
+  // process down. Each connection gets its own listener for its whole life: the transaction fails
+  // on its next statement, and the pool drops the broken connection when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => backend.onConnectionError?.(error));
+  });
+  // reported by the connection's own listener above; the pool's event needs a listener too
+  pool.on('error', () => undefined);
   return backend;
 }
