@@ -9,10 +9,19 @@ import { isEngineError, newOrderRecord } from '@mm/core';
 import type { Storage } from '@mm/storage';
 import { postgresBackend, truncateAll } from '@mm/storage/test-support/fixtures';
 import { FleetClient } from './client.ts';
+import { nextCycleDelay } from './runner.ts';
 import type { Runner } from './runner.ts';
 import { PaperFleet, RENEW_MS, TTL_MS, createBots, freezeLeaseLoop, sharedDatabase, testRunner, waitFor } from '../test-support/fleet.ts';
 
 type TestRunner = ReturnType<typeof testRunner>;
+
+test('the next lease cycle: a renewal period away, or just after a lease that runs out sooner (its holder stopped renewing)', () => {
+  assert.equal(nextCycleDelay(2_000, undefined), 2_000, 'no lease held anywhere');
+  assert.equal(nextCycleDelay(2_000, 9_000), 2_000, 'a renewing holder keeps its leases about a TTL away');
+  assert.equal(nextCycleDelay(2_000, 600), 625, 'just after the expiry, when the database sees it expired too');
+  assert.equal(nextCycleDelay(2_000, 0), 25);
+  assert.equal(nextCycleDelay(2_000, 1_980), 2_000, 'never later than a renewal period');
+});
 
 describe('runner fleet on PostgreSQL', { skip: postgresBackend.skip }, () => {
   let shared: Awaited<ReturnType<typeof sharedDatabase>>;

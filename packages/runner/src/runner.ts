@@ -89,6 +89,8 @@ export class Runner {
   private cycleTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private cycling: Promise<void> | undefined;
+  /** When the next cycle runs, in ms after this one (a lease about to run out brings it forward). */
+  private nextCycleMs: number;
   private commandsRunning: Promise<void> | undefined;
   private commandsAgain = false;
   /** Commands being carried out (stop waits for them). */
@@ -107,6 +109,7 @@ export class Runner {
     this.ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     this.renewMs = options.renewMs ?? DEFAULT_LEASE_RENEW_MS;
     this.statusMs = options.statusMs ?? 1_000;
+    this.nextCycleMs = this.renewMs;
     if (this.renewMs * 2 > this.ttlMs) throw new EngineError('INVALID_CONFIG', `the lease renewal (${this.renewMs} ms) must be at most half the lease TTL (${this.ttlMs} ms)`);
     this.gate = new LeaseGate(options.storage.journal, () => performance.now());
     // the venue's dead-man switch fires before the lease runs out, and is refreshed well within it
@@ -185,12 +188,13 @@ export class Runner {
 
   private cycle(): Promise<void> {
     if (this.cycling !== undefined) return this.cycling;
+    this.nextCycleMs = this.renewMs;
     this.cycling = this.cycleOnce()
       .catch((error: unknown) => this.options.logger.warn({ reason: toEngineError(error).message }, 'lease cycle failed; retrying'))
       .finally(() => {
         this.cycling = undefined;
         if (!this.stopped) {
-          this.cycleTimer = setTimeout(() => void this.cycle(), this.renewMs);
+          this.cycleTimer = setTimeout(() => void this.cycle(), this.nextCycleMs);
           this.cycleTimer.unref();
         }
       });
@@ -216,6 +220,7 @@ export class Runner {
     }
     await this.dropRemoved();
     const counts = await storage.fleet.fleetCounts(this.ttlMs);
+    this.nextCycleMs = nextCycleDelay(this.renewMs, counts.nextExpiryMs);
     const share = Math.ceil(counts.bots / Math.max(1, counts.aliveRunners));
     const want = share - this.holdings.size;
     // a group being handed over is not claimed back half-way
@@ -548,6 +553,20 @@ export class Runner {
     this.options.storage.journal.setFence(undefined);
     await this.options.storage.fleet.markRunnerStopped(this.id).catch(() => undefined);
   }
+}
+
+/** Just past a lease expiry, claims wait this long so that the database, too, sees it expired. */
+const EXPIRY_MARGIN_MS = 25;
+
+/**
+ * The next lease cycle comes a renewal period after this one, or just after the first held lease
+ * runs out when that is sooner: a lease that close to its end belongs to a runner that has stopped
+ * renewing (crashed or frozen), and its bots are taken over at once rather than up to a whole
+ * renewal period later.
+ */
+export function nextCycleDelay(renewMs: number, nextExpiryMs: number | undefined): number {
+  if (nextExpiryMs === undefined || nextExpiryMs + EXPIRY_MARGIN_MS >= renewMs) return renewMs;
+  return Math.max(0, nextExpiryMs) + EXPIRY_MARGIN_MS;
 }
 
 /** Bots sharing an account and a symbol have one holder (see FleetRepo.claimBots). */

@@ -74,7 +74,7 @@ for (const backend of BACKENDS) {
       const bots = [await seedBot(storage, 'a', 'acct-a'), await seedBot(storage, 'b', 'acct-b'), await seedBot(storage, 'c', 'acct-c')];
       const archived = await seedBot(storage, 'gone', 'acct-gone');
       await storage.bots.archive(archived);
-      assert.deepEqual(await storage.fleet.fleetCounts(TTL), { bots: 3, aliveRunners: 0, unclaimed: 3 });
+      assert.deepEqual(await storage.fleet.fleetCounts(TTL), { bots: 3, aliveRunners: 0, unclaimed: 3 }, 'no lease held: no next expiry');
 
       const first = await storage.fleet.claimBots('r1', 2, TTL);
       assert.deepEqual(first, [
@@ -84,7 +84,14 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await storage.fleet.claimBots('r2', 5, TTL), [{ botId: bots[2], epoch: 1 }], 'only the free one');
       assert.deepEqual(await storage.fleet.claimBots('r3', 5, TTL), [], 'nothing left');
       await storage.fleet.registerRunner(runner('r1'));
-      assert.deepEqual(await storage.fleet.fleetCounts(TTL), { bots: 3, aliveRunners: 1, unclaimed: 0 });
+      const { nextExpiryMs, ...counts } = await storage.fleet.fleetCounts(TTL);
+      assert.deepEqual(counts, { bots: 3, aliveRunners: 1, unclaimed: 0 });
+      assert.ok(nextExpiryMs !== undefined && nextExpiryMs > TTL - 5_000 && nextExpiryMs <= TTL, `the first lease runs out in ${nextExpiryMs} ms`);
+      // one lease about to run out: the next expiry is that one's
+      await queryRows(storage, sql`update bot_leases set expires_at = now() + interval '700 milliseconds' where bot_id = ${bots[1]}`);
+      const soon = (await storage.fleet.fleetCounts(TTL)).nextExpiryMs;
+      assert.ok(soon !== undefined && soon > 0 && soon <= 700, `the soonest runs out in ${soon} ms`);
+      await queryRows(storage, sql`update bot_leases set expires_at = now() + ${TTL}::int * interval '1 millisecond' where bot_id = ${bots[1]}`);
 
       // expiry: the bot is claimable by anyone, with the next epoch
       await expire(storage, bots[0]);

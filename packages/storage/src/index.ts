@@ -16,7 +16,7 @@ export type { Account, AccountPatch, Market, NewAccount } from './repos/accounts
 export type { BotRecord, ConfigVersion, DesiredState, HaltTrip, NewBot } from './repos/bots.ts';
 export type { OrderFilter, StoredOrder } from './repos/orders.ts';
 export type { FillFilter, FillTotals, StoredFill } from './repos/fills.ts';
-export type { CommandError, CommandOutcome, CommandRecord, CommandStatus, FleetRepo, LeaseGrant, LeaseRecord, LiveRecord, RunnerInfo, RunnerLoad, RunnerRecord } from './repos/fleet.ts';
+export type { CommandError, CommandOutcome, CommandRecord, CommandStatus, FleetCounts, FleetRepo, LeaseGrant, LeaseRecord, LiveRecord, RunnerInfo, RunnerLoad, RunnerRecord } from './repos/fleet.ts';
 export { CHANNEL_BOT_EVENTS, CHANNEL_COMMAND, CHANNEL_COMMAND_DONE, CHANNEL_LEASE } from './repos/fleet.ts';
 export { MAX_NOTIFY_BYTES } from './backend/notify.ts';
 export { LISTENER_APPLICATION_NAME } from './backend/pg-listener.ts';

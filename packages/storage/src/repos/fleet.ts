@@ -18,6 +18,14 @@ export interface LeaseGrant {
   readonly epoch: number;
 }
 
+/** What a runner's lease cycle decides its claims on (see FleetRepo.fleetCounts). */
+export interface FleetCounts {
+  readonly bots: number;
+  readonly aliveRunners: number;
+  readonly unclaimed: number;
+  readonly nextExpiryMs?: number;
+}
+
 export interface RunnerInfo {
   readonly id: string;
   readonly name: string;
@@ -230,9 +238,12 @@ export class FleetRepo {
 
   /**
    * bots: not archived; aliveRunners: heartbeat within ttlMs, not stopped and not draining (a
-   * draining runner's bots are the others' share already); unclaimed: no runner or an expired lease.
+   * draining runner's bots are the others' share already); unclaimed: no runner or an expired
+   * lease; nextExpiryMs: how soon the first held lease runs out if nobody renews it (undefined
+   * when none is held). A holder that renews keeps its leases about a TTL away, so a lease that
+   * runs out sooner than a renewal period is one whose holder has stopped renewing.
    */
-  async fleetCounts(ttlMs: number): Promise<{ bots: number; aliveRunners: number; unclaimed: number }> {
+  async fleetCounts(ttlMs: number): Promise<FleetCounts> {
     const ttl = positiveInt('ttlMs', ttlMs);
     const [row] = await this.ctx.run('count the fleet', (db) =>
       rowsOf(
@@ -241,10 +252,18 @@ export class FleetRepo {
           (select count(*)::int from bots where archived_at is null) as bots,
           (select count(*)::int from runners where stopped_at is null and not draining and heartbeat_at > ${minusMs(ttl)}) as alive,
           (select count(*)::int from bots b left join bot_leases l on l.bot_id = b.id
-             where b.archived_at is null and (l.bot_id is null or l.runner_id is null or l.expires_at < now())) as unclaimed`,
+             where b.archived_at is null and (l.bot_id is null or l.runner_id is null or l.expires_at < now())) as unclaimed,
+          (select ceil(extract(epoch from min(l.expires_at) - now()) * 1000)::int from bot_leases l join bots b on b.id = l.bot_id
+             where b.archived_at is null and l.runner_id is not null and l.expires_at >= now()) as next_expiry_ms`,
       ),
     );
-    return { bots: Number(row?.bots ?? 0), aliveRunners: Number(row?.alive ?? 0), unclaimed: Number(row?.unclaimed ?? 0) };
+    const next = row?.next_expiry_ms;
+    return {
+      bots: Number(row?.bots ?? 0),
+      aliveRunners: Number(row?.alive ?? 0),
+      unclaimed: Number(row?.unclaimed ?? 0),
+      ...(next === null || next === undefined ? {} : { nextExpiryMs: Number(next) }),
+    };
   }
 
   // ---------------------------------------------------------------- leases
