@@ -67,7 +67,7 @@ function overlaps(log: readonly OrderLogEntry[], accounts: ReadonlySet<string>):
   return problems;
 }
 
-test('runner fleet: 3 runner processes, 12 paper bots; kill -9, SIGSTOP past the lease, PostgreSQL restart', { skip, timeout: 480_000 }, async () => {
+test('runner fleet: 3 runner processes, 12 paper bots; kill -9, SIGSTOP past the lease, PostgreSQL restart', { skip, timeout: 480_000 }, async (t) => {
   const cluster: Cluster = await startCluster();
   cleanups.push(() => cluster.destroy());
   const venue = await startSimVenue(TOKEN);
@@ -164,6 +164,7 @@ test('runner fleet: 3 runner processes, 12 paper bots; kill -9, SIGSTOP past the
     }, 250).catch(failWith('after kill -9'));
     const took = Date.now() - killedAt;
     assert.ok(took <= 15_000, `the bots traded again after ${took} ms`);
+    t.diagnostic(`after kill -9 the bots traded again within ${took} ms`);
     const list = await bots();
     for (const id of victims) assert.ok(list.find((b) => b.id === id)!.lease!.epoch >= 2, 'a takeover is a new epoch');
   }
