@@ -288,40 +288,65 @@ describe('runner fleet on PostgreSQL', { skip: postgresBackend.skip }, () => {
     const late = fleet.placements.filter((p) => p.runner === 'A' && p.at > brokenAt + TTL_MS - 2_000 + RENEW_MS * 2);
     assert.deepEqual(late, [], 'no order request after the deadline (plus a second for one already past the gate)');
   });
-  test('after a database outage longer than the TTL, the runners share the bots evenly at once: no runner takes them all and hands them back', async () => {
-    // FAILED before the fix: the first runner back counted itself alone (the others' heartbeats were
-    // as old as its own), claimed all six bots and then handed four of them over, one at a time
-    const { bots } = await setup(['outage-1', 'outage-2', 'outage-3', 'outage-4', 'outage-5', 'outage-6']);
-    const a = await runner('A');
-    const b = await runner('B');
-    const c = await runner('C');
-    const all = [a, b, c];
-    const evenlyTrading = () => all.every(({ runner: r }) => r.heldBotIds.length === 2) && bots.every((bot) => all.some(({ runner: r }) => tradingOn(r, bot)));
-    await waitFor(evenlyTrading, 30_000, 'two bots trading on each runner');
-
-    // every runner loses the database's lease calls at once, for longer than the TTL
-    let down = true;
-    for (const { storage } of all) {
+  /** Makes the lease calls of these runners' storages fail until each is let back with `restore`. */
+  function cutOff(storages: readonly Storage[]): { restore(storage: Storage): void } {
+    const down = new Set(storages);
+    for (const storage of storages) {
       const repo = storage.fleet as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
       for (const name of ['renewLeases', 'heartbeat', 'fleetCounts', 'claimBots']) {
         const real = repo[name]!.bind(repo);
         repo[name] = async (...args: unknown[]) => {
-          if (down) throw new Error('the database is unreachable (simulated)');
+          if (down.has(storage)) throw new Error('the database is unreachable (simulated)');
           return real(...args);
         };
       }
     }
+    return { restore: (storage) => void down.delete(storage) };
+  }
+
+  /** Three runners with two bots trading on each, then all three cut off for longer than the TTL. */
+  async function outage() {
+    const { bots } = await setup(['outage-1', 'outage-2', 'outage-3', 'outage-4', 'outage-5', 'outage-6']);
+    const all = [await runner('A'), await runner('B'), await runner('C')];
+    const trading = (count: number, on: typeof all) => () => on.every(({ runner: r }) => r.heldBotIds.length === count) && bots.every((bot) => on.some(({ runner: r }) => tradingOn(r, bot)));
+    await waitFor(trading(2, all), 30_000, 'two bots trading on each runner');
+    const cut = cutOff(all.map((r) => r.storage));
     await waitFor(() => bots.every((bot) => fleet.openOrderIds(bot.id, bot.accountId).length === 0), 8_000, 'every runner fenced itself');
     await new Promise((resolve) => setTimeout(resolve, TTL_MS + 1_000));
-    const backAt = all.map(({ runner: r }) => r.log.lines.length);
-    down = false;
+    const marks = all.map(({ runner: r }) => r.log.lines.length);
+    const since = () => all.map(({ runner: r }, i) => r.log.lines.slice(marks[i]));
+    return { bots, all, trading, cut, since };
+  }
 
-    await waitFor(evenlyTrading, 30_000, 'two bots trading on each runner after the outage');
-    const since = all.map(({ runner: r }, i) => r.log.lines.slice(backAt[i]));
-    const handedOver = since.flat().filter((l) => l.message === 'handing the bot over');
+  test('after a database outage longer than the TTL, the runners share the bots evenly at once, even one slower to come back', async () => {
+    // FAILED before the fix: the first runner back counted itself alone (the others' heartbeats were
+    // as old as its own), claimed all six bots and then handed four of them over, one at a time;
+    // with a wait of one renewal instead, the slower runner still found the other two with three
+    // bots each, and one was handed on
+    const { bots, all, trading, cut, since } = await outage();
+    const [a, b, c] = all;
+    cut.restore(a!.storage);
+    cut.restore(b!.storage);
+    await new Promise((resolve) => setTimeout(resolve, RENEW_MS * 3));
+    cut.restore(c!.storage);
+
+    await waitFor(trading(2, all), 30_000, 'two bots trading on each runner after the outage');
+    const handedOver = since().flat().filter((l) => l.message === 'handing the bot over');
     assert.deepEqual(handedOver, [], 'no bot was handed from one runner to another after the outage');
-    const claims = since.map((lines) => lines.filter((l) => l.message === 'claimed bot').length);
-    assert.deepEqual(claims, [2, 2, 2], 'each runner claimed its share, and only that');
+    assert.deepEqual(since().map((lines) => lines.filter((l) => l.message === 'claimed bot').length), [2, 2, 2], 'each runner claimed its share, and only that');
     for (const bot of bots) assert.ok(all.some(({ runner: r }) => (r.epochOf(bot.id) ?? 0) >= 2), `${bot.name} was claimed again under a new epoch`);
+  });
+
+  test('after a database outage, the share of a runner that does not come back is claimed by the others once a TTL is up', async () => {
+    const { all, trading, cut, since } = await outage();
+    const [a, b] = all;
+    const backAt = performance.now();
+    cut.restore(a!.storage);
+    cut.restore(b!.storage);
+    await waitFor(trading(3, [a!, b!]), 30_000, 'three bots trading on each of the two runners that came back');
+    assert.ok(performance.now() - backAt >= TTL_MS - RENEW_MS, 'the missing runner\u2019s bots waited about a TTL for it');
+    const claims = since().map((lines) => lines.filter((l) => l.message === 'claimed bot').length);
+    assert.deepEqual(claims, [3, 3, 0]);
+    assert.deepEqual(since().flat().filter((l) => l.message === 'handing the bot over'), []);
   });
 });

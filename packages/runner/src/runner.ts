@@ -98,6 +98,9 @@ export class Runner {
   private storageOk = true;
   /** When this runner's last heartbeat reached the database (this process's monotonic clock). */
   private lastBeatAt: number | undefined;
+  /** Runners alive at the last lease cycle before an outage, and until when that count is used. */
+  private aliveBefore = 1;
+  private rejoinUntil = 0;
   /** Hand-overs in progress (no claims meanwhile). */
   private handingOver = 0;
   private draining = false;
@@ -207,27 +210,31 @@ export class Runner {
     const usage = process.memoryUsage();
     const beatAt = performance.now();
     await storage.fleet.heartbeat(this.id, { botCount: this.holdings.size, rssBytes: usage.rss, heapBytes: usage.heapUsed, draining: this.draining });
-    // back after a database outage longer than the TTL: the other runners were cut off too, and
-    // their heartbeats look as dead as this one's did. Claiming now would count this runner
-    // alone and take every bot, only to hand most of them over again; one renewal later every
-    // runner that is back has reported, and the shares come out even from the start.
-    const rejoined = this.lastBeatAt !== undefined && beatAt - this.lastBeatAt > this.ttlMs;
+    // Back after a database outage longer than the TTL: the other runners were cut off too, and
+    // their heartbeats look as dead as this one's did. Counting only the runners that have
+    // reported since, the first one back would take every bot and then hand most of them on.
+    // For one TTL the shares are reckoned among as many runners as were alive before the
+    // outage; a bot whose runner does not come back is claimed once that time is up.
+    if (this.lastBeatAt !== undefined && beatAt - this.lastBeatAt > this.ttlMs) {
+      this.rejoinUntil = beatAt + this.ttlMs;
+      this.options.logger.info({ runners: this.aliveBefore }, 'the database is back: sharing the bots as among the runners alive before the outage');
+    }
     this.lastBeatAt = beatAt;
     if (this.draining || this.stopped) return;
-    if (rejoined) {
-      this.options.logger.info({ renewMs: this.renewMs }, 'the database is back: waiting one renewal for the other runners to report before claiming bots');
-      return this.runCommands();
-    }
     await this.dropRemoved();
     const counts = await storage.fleet.fleetCounts(this.ttlMs);
     this.nextCycleMs = nextCycleDelay(this.renewMs, counts.nextExpiryMs);
-    const share = Math.ceil(counts.bots / Math.max(1, counts.aliveRunners));
+    const rejoining = performance.now() < this.rejoinUntil;
+    if (!rejoining) this.aliveBefore = counts.aliveRunners;
+    const alive = rejoining ? Math.max(counts.aliveRunners, this.aliveBefore) : counts.aliveRunners;
+    const share = Math.ceil(counts.bots / Math.max(1, alive));
     const want = share - this.holdings.size;
     // a group being handed over is not claimed back half-way
     if (this.handingOver > 0) return this.runCommands();
     // free bots beside ones held here are claimed whatever the share (see claimBots)
     if (counts.unclaimed > 0) for (const grant of await storage.fleet.claimBots(this.id, Math.max(0, want), this.ttlMs)) this.take(grant);
-    else if (want < 0 && counts.aliveRunners > 1) this.rebalance(-want);
+    // nothing is handed on while the fleet reassembles after an outage
+    else if (want < 0 && counts.aliveRunners > 1 && !rejoining) this.rebalance(-want);
     this.runCommands();
   }
 
