@@ -89,8 +89,6 @@ export class Runner {
   private cycleTimer: NodeJS.Timeout | undefined;
   private statusTimer: NodeJS.Timeout | undefined;
   private cycling: Promise<void> | undefined;
-  /** When the next cycle runs, in ms after this one (a lease about to run out brings it forward). */
-  private nextCycleMs: number;
   private commandsRunning: Promise<void> | undefined;
   private commandsAgain = false;
   /** Commands being carried out (stop waits for them). */
@@ -112,7 +110,6 @@ export class Runner {
     this.ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     this.renewMs = options.renewMs ?? DEFAULT_LEASE_RENEW_MS;
     this.statusMs = options.statusMs ?? 1_000;
-    this.nextCycleMs = this.renewMs;
     if (this.renewMs * 2 > this.ttlMs) throw new EngineError('INVALID_CONFIG', `the lease renewal (${this.renewMs} ms) must be at most half the lease TTL (${this.ttlMs} ms)`);
     this.gate = new LeaseGate(options.storage.journal, () => performance.now());
     // the venue's dead-man switch fires before the lease runs out, and is refreshed well within it
@@ -191,20 +188,23 @@ export class Runner {
 
   private cycle(): Promise<void> {
     if (this.cycling !== undefined) return this.cycling;
-    this.nextCycleMs = this.renewMs;
+    let nextExpiryMs: number | undefined;
     this.cycling = this.cycleOnce()
+      .then((next) => void (nextExpiryMs = next))
       .catch((error: unknown) => this.options.logger.warn({ reason: toEngineError(error).message }, 'lease cycle failed; retrying'))
       .finally(() => {
         this.cycling = undefined;
         if (!this.stopped) {
-          this.cycleTimer = setTimeout(() => void this.cycle(), this.nextCycleMs);
+          // a lease about to run out brings the next cycle forward
+          this.cycleTimer = setTimeout(() => void this.cycle(), nextCycleDelay(this.renewMs, nextExpiryMs));
           this.cycleTimer.unref();
         }
       });
     return this.cycling;
   }
 
-  private async cycleOnce(): Promise<void> {
+  /** One round of renewals, heartbeat and claims; returns how soon the first held lease runs out, when it was read. */
+  private async cycleOnce(): Promise<number | undefined> {
     const { storage } = this.options;
     await this.renew();
     const usage = process.memoryUsage();
@@ -220,22 +220,25 @@ export class Runner {
       this.options.logger.info({ runners: this.aliveBefore }, 'the database is back: sharing the bots as among the runners alive before the outage');
     }
     this.lastBeatAt = beatAt;
-    if (this.draining || this.stopped) return;
+    if (this.draining || this.stopped) return undefined;
     await this.dropRemoved();
     const counts = await storage.fleet.fleetCounts(this.ttlMs);
-    this.nextCycleMs = nextCycleDelay(this.renewMs, counts.nextExpiryMs);
     const rejoining = performance.now() < this.rejoinUntil;
     if (!rejoining) this.aliveBefore = counts.aliveRunners;
     const alive = rejoining ? Math.max(counts.aliveRunners, this.aliveBefore) : counts.aliveRunners;
     const share = Math.ceil(counts.bots / Math.max(1, alive));
     const want = share - this.holdings.size;
     // a group being handed over is not claimed back half-way
-    if (this.handingOver > 0) return this.runCommands();
+    if (this.handingOver > 0) {
+      this.runCommands();
+      return counts.nextExpiryMs;
+    }
     // free bots beside ones held here are claimed whatever the share (see claimBots)
     if (counts.unclaimed > 0) for (const grant of await storage.fleet.claimBots(this.id, Math.max(0, want), this.ttlMs)) this.take(grant);
     // nothing is handed on while the fleet reassembles after an outage
     else if (want < 0 && counts.aliveRunners > 1 && !rejoining) this.rebalance(-want);
     this.runCommands();
+    return counts.nextExpiryMs;
   }
 
   /**
