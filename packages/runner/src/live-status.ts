@@ -1,7 +1,8 @@
 // What a runner tells the control plane about a bot it holds, written to bot_live about once a
-// second and before each state change, fill or risk trip goes out (channels.ts changesStatus): everything the API and the dashboard read from a running
-// bot. The server rebuilds a read-only view from it (LiveBotView), so its code reads a bot the
-// same way whether the bot runs in this process or in a runner on another machine.
+// second and before each state change, fill or risk trip goes out (channels.ts changesStatus):
+// everything the API and the dashboard read from a running bot. The server rebuilds a read-only
+// view from it (LiveBotView), so its code reads a bot the same way whether the bot runs in this
+// process or in a runner on another machine.
 import { Instrument } from '@mm/core';
 import type { BookSnapshot, BotConfig, Fixed, InstrumentDef, OrderRecord } from '@mm/core';
 import type { Bot, BotState, BotStatsSnapshot } from '@mm/engine';
